@@ -1,0 +1,13 @@
+import DataLoader from 'dataloader';
+import { onePer, type RequestDatabase } from '@subgraphs/kit';
+import { usersByIds, type UserRow } from './user-store';
+
+export interface AccountsLoaders {
+  userById: DataLoader<string, UserRow | null>;
+}
+
+export function createAccountsLoaders(db: RequestDatabase): AccountsLoaders {
+  return {
+    userById: new DataLoader(async (ids) => onePer(ids, await usersByIds(db, ids), (row) => row.id)),
+  };
+}

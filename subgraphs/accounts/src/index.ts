@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@subgraphs/kit';
+import { accountsSubgraph } from './server';
+
+startSubgraphProcess(accountsSubgraph);

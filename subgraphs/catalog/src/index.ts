@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@subgraphs/kit';
+import { catalogSubgraph } from './server';
+
+startSubgraphProcess(catalogSubgraph);

@@ -1,0 +1,36 @@
+import { defaultDataDir } from '../paths';
+import { readDatabaseUrl, readIdentifier, readPort, readPositiveInt, readString } from './env';
+
+export interface SubgraphConfig {
+  host: string;
+  port: number;
+  /** PostgreSQL URL; absent means embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema holding this subgraph's tables. */
+  databaseSchema: string;
+  dataDir: string;
+  maxBodyBytes: number;
+}
+
+/**
+ * Environment of a subgraph process:
+ * - `HOST` (default 127.0.0.1), `PORT` (default: the subgraph's own, 4101–4105)
+ * - `DATABASE_URL`: PostgreSQL instead of embedded PGlite
+ * - `DATABASE_SCHEMA`: schema for this subgraph's tables (default: the subgraph name)
+ * - `DATA_DIR`: PGlite directory (default `.data/<subgraph>`; `memory://` for a throw-away one)
+ * - `MAX_BODY_BYTES`: largest request body (default 1 MiB)
+ */
+export function readSubgraphConfig(
+  name: string,
+  defaultPort: number,
+  env: Record<string, string | undefined> = process.env,
+): SubgraphConfig {
+  return {
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readPort(env, 'PORT', defaultPort),
+    databaseUrl: readDatabaseUrl(env, 'DATABASE_URL'),
+    databaseSchema: readIdentifier(env, 'DATABASE_SCHEMA', name),
+    dataDir: readString(env, 'DATA_DIR', defaultDataDir(name)),
+    maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', 1024 * 1024),
+  };
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import type { Database } from '../db/database';
+import type { Seed } from '../db/migrate';
+import { countingDatabase, type RequestDatabase, type StatementCounter } from '../db/statement-counter';
+import { ErrorCode } from '../errors';
+import { createGraphQLHttpServer, type GraphQLHttpServer } from '../http/graphql-http-server';
+import { userFromHeaders, type RequestUser } from './identity';
+
+/** Response header carrying the number of SQL statements the request caused. */
+export const SQL_STATEMENTS_HEADER = 'x-sql-statements';
+
+export interface SubgraphContext<Loaders> {
+  user: RequestUser | null;
+  /** Statement-counting database handle for this request only. */
+  db: RequestDatabase;
+  /** DataLoaders, created fresh for each request so no cache outlives it. */
+  loaders: Loaders;
+  sql: StatementCounter;
+}
+
+/** Everything that makes one subgraph what it is; the kit does the rest. */
+export interface SubgraphDefinition<Loaders> {
+  name: string;
+  /** Port when `PORT` is not set (4101–4105 for the domain subgraphs). */
+  defaultPort: number;
+  /** Absolute path of the subgraph's `schema.graphql`, its only SDL. */
+  schemaFile: string;
+  /** Directory of its `NNN_description.sql` migrations. */
+  migrationsDir: string;
+  seed: Seed;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  createLoaders(db: RequestDatabase): Loaders;
+}
+
+export interface SubgraphServerOptions {
+  /** Largest request body accepted, in bytes. @default 1 MiB */
+  maxBodyBytes?: number;
+}
+
+export interface SubgraphServer {
+  readonly name: string;
+  readonly http: GraphQLHttpServer;
+  /** Starts Apollo and listens; resolves with the base URL (GraphQL is at `${url}/graphql`). */
+  listen(port: number, host: string): Promise<string>;
+  /** Drains in-flight requests and stops Apollo; the database is the caller's to close. */
+  stop(): Promise<void>;
+}
+
+export function loadTypeDefs(schemaFile: string): DocumentNode {
+  return parse(readFileSync(schemaFile, 'utf8'));
+}
+
+/** Builds (does not start) the HTTP server of one subgraph over an open database. */
+export function createSubgraphServer<Loaders>(
+  definition: SubgraphDefinition<Loaders>,
+  database: Database,
+  options: SubgraphServerOptions = {},
+): SubgraphServer {
+  const schema = buildSubgraphSchema({
+    typeDefs: loadTypeDefs(definition.schemaFile),
+    resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+  });
+  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    // No Apollo Studio here: federated tracing would only cost time on every request.
+    plugins: [statementCountPlugin(), ApolloServerPluginInlineTraceDisabled()],
+    formatError: (formatted, error) => maskUnexpected(definition.name, formatted, error),
+  });
+  const http = createGraphQLHttpServer({
+    apollo,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    isReady: async () => {
+      await database.ping();
+      return true;
+    },
+    context: async (req) => {
+      const sql: StatementCounter = { count: 0 };
+      const db = countingDatabase(database, sql);
+      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql };
+    },
+  });
+
+  let started = false;
+  return {
+    name: definition.name,
+    http,
+    listen: async (port, host) => {
+      if (!started) {
+        await apollo.start();
+        started = true;
+      }
+      return http.listen(port, host);
+    },
+    stop: async () => {
+      await http.close();
+      if (started) await apollo.stop();
+    },
+  };
+}
+
+function statementCountPlugin<Loaders>(): ApolloServerPlugin<SubgraphContext<Loaders>> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          response.http.headers.set(SQL_STATEMENTS_HEADER, String(contextValue.sql.count));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Errors we raise on purpose (a GraphQLError with a code) pass through unchanged.
+ * Anything else is a bug or an outage: log it in full, tell the client only that it
+ * happened, so no SQL, stack or internal detail leaks.
+ */
+function maskUnexpected(subgraph: string, formatted: import('graphql').GraphQLFormattedError, error: unknown) {
+  const original = (error as { originalError?: unknown })?.originalError;
+  const code = formatted.extensions?.code;
+  const raisedOnPurpose = original === undefined || original instanceof GraphQLError;
+  if (raisedOnPurpose && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  if (raisedOnPurpose && original === undefined) return formatted;
+  console.error(`[${subgraph}] unexpected error at ${formatted.path?.join('.') ?? '(no path)'}:`, original ?? error);
+  return {
+    message: 'Internal server error.',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

@@ -1,0 +1,152 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { ErrorCode } from '../errors';
+import { sendJsonError } from './json-error';
+import { BodyTooLargeError, readBody } from './read-body';
+
+export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the per-request context (identity, DataLoaders) from the HTTP request. */
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Readiness: true once the service can answer queries (database reachable, etc.). */
+  isReady: () => Promise<boolean>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+export interface GraphQLHttpServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<string>;
+  /** Stops accepting, waits for in-flight requests (up to `graceMs`), then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * GraphQL at `/graphql` plus `/health/live` and `/health/ready` on plain `node:http`.
+ * Apollo Server does the GraphQL-over-HTTP part; this file only moves bytes in and out,
+ * so nothing between the socket and Apollo (no framework) costs time per request.
+ */
+export function createGraphQLHttpServer<TContext extends BaseContext>(
+  options: GraphQLHttpServerOptions<TContext>,
+): GraphQLHttpServer {
+  let draining = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    switch (url.pathname) {
+      case '/health/live':
+        return sendHealth(res, 200, 'live');
+      case '/health/ready': {
+        const ready = !draining && (await options.isReady().catch(() => false));
+        return sendHealth(res, ready ? 200 : 503, ready ? 'ready' : 'not ready');
+      }
+      case '/graphql':
+        return serveGraphQL(req, res, url);
+      default:
+        return sendJsonError(res, 404, ErrorCode.BAD_REQUEST, `Nothing at ${url.pathname}; GraphQL is served at /graphql.`);
+    }
+  };
+
+  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, options.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return sendJsonError(res, 413, ErrorCode.BAD_REQUEST, error.message);
+        throw error;
+      }
+      const contentType = headers.get('content-type') ?? '';
+      if (contentType.includes('json') && text.length > 0) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendJsonError(res, 400, ErrorCode.BAD_REQUEST, 'Request body is not valid JSON.');
+        }
+      } else {
+        body = text;
+      }
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      headers,
+      search: url.search,
+      body,
+    };
+    const result = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: () => options.context(req),
+    });
+    for (const [name, value] of result.headers) res.setHeader(name, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const server = createServer((req, res) => {
+    inFlight += 1;
+    res.on('close', () => {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained?.();
+    });
+    handle(req, res).catch((error: unknown) => {
+      // Never let one request take the process down; log it and answer 500 if we still can.
+      console.error(`[http] unhandled error on ${req.method} ${req.url}:`, error);
+      if (!res.headersSent) sendJsonError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.');
+      else res.destroy();
+    });
+  });
+  // Malformed HTTP from a client: answer 400 on that socket, keep serving the rest.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  // Gateways keep connections alive; outlive their idle timeout so they never reuse a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      }),
+    close: async (graceMs = 10_000) => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function sendHealth(res: ServerResponse, status: number, state: string): void {
+  const body = JSON.stringify({ status: state });
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(body);
+}

@@ -1,0 +1,22 @@
+/**
+ * @subgraphs/kit — what every domain subgraph shares. Public surface:
+ * storage (`openDatabase`, `migrate`, `bulkInsert`), the server builder
+ * (`createSubgraphServer`, `runSubgraph`), errors (`ErrorCode` and helpers), pagination,
+ * `money`, the `DateTime` scalar, the request identity headers, and the seed `dataset`.
+ */
+export * from './errors';
+export * from './paths';
+export * from './config/env';
+export * from './config/subgraph-config';
+export * from './db/database';
+export * from './db/migrate';
+export * from './db/bulk-insert';
+export * from './db/statement-counter';
+export * from './graphql/identity';
+export * from './graphql/scalars';
+export * from './graphql/pagination';
+export * from './graphql/batch';
+export * from './graphql/money';
+export * from './graphql/subgraph-server';
+export * from './run-subgraph';
+export * from './dataset/dataset';
