@@ -16,6 +16,7 @@ export * from './graphql/identity';
 export * from './graphql/scalars';
 export * from './graphql/pagination';
 export * from './graphql/batch';
+export * from './graphql/page-loader';
 export * from './graphql/money';
 export * from './graphql/subgraph-server';
 export * from './run-subgraph';

@@ -1,15 +1,8 @@
 import DataLoader from 'dataloader';
-import { groupByPage, manyPer, onePer, type RequestDatabase } from '@subgraphs/kit';
+import { createPageLoader, manyPer, onePer, type PageKey, type RequestDatabase } from '@subgraphs/kit';
+import { afterPosition } from './cursors';
 import { categoriesByIds, categoriesBySlugs, productCountsByCategory, type CategoryRow } from './category-store';
 import { imagesByProductIds, productPagesByCategory, productsByIds, productsBySkus, type ImageRow, type ProductRow } from './product-store';
-
-/** A page request of one category's products: `first` rows after catalog position `after`. */
-export interface CategoryPageKey {
-  categoryId: string;
-  first: number;
-  after: string | null;
-  afterPosition: number;
-}
 
 export interface CatalogLoaders {
   productById: DataLoader<string, ProductRow | null>;
@@ -19,7 +12,7 @@ export interface CatalogLoaders {
   categoryBySlug: DataLoader<string, CategoryRow | null>;
   productCountByCategoryId: DataLoader<string, number>;
   /** Rows of the page plus one, so the resolver can tell whether a next page exists. */
-  productPageByCategory: DataLoader<CategoryPageKey, ProductRow[], string>;
+  productPageByCategory: DataLoader<PageKey, ProductRow[], string>;
 }
 
 export function createCatalogLoaders(db: RequestDatabase): CatalogLoaders {
@@ -33,22 +26,9 @@ export function createCatalogLoaders(db: RequestDatabase): CatalogLoaders {
       const counts = await productCountsByCategory(db, ids);
       return onePer(ids, counts, (r) => r.category_id).map((row) => row?.count ?? 0);
     }),
-    productPageByCategory: new DataLoader(
-      async (keys) => {
-        const pages = new Map<CategoryPageKey, ProductRow[]>();
-        // Keys asking for the same page window share one statement.
-        await Promise.all(
-          [...groupByPage(keys).values()].map(async (group) => {
-            const { first, afterPosition } = group[0]!;
-            const ids = group.map((k) => k.categoryId);
-            const rows = await productPagesByCategory(db, ids, { afterPosition, limit: first + 1 });
-            const perCategory = manyPer(ids, rows, (r) => r.category_id);
-            group.forEach((key, i) => pages.set(key, perCategory[i]!));
-          }),
-        );
-        return keys.map((key) => pages.get(key)!);
-      },
-      { cacheKeyFn: (key) => `${key.categoryId}|${key.first}|${key.after ?? ''}` },
+    productPageByCategory: createPageLoader(
+      (categoryIds, after, limit) => productPagesByCategory(db, categoryIds, { afterPosition: afterPosition(after), limit }),
+      (row) => row.category_id,
     ),
   };
 }

@@ -1,7 +1,7 @@
 import { pageSize, toConnection, type PageArgs } from '@subgraphs/kit';
 import type { CatalogContext } from '../context';
 import type { CategoryRow } from '../data/category-store';
-import { afterPosition, productCursor } from './cursors';
+import { afterPosition, productCursor } from '../data/cursors';
 
 export const Category = {
   __resolveReference: (reference: { id: string }, context: CatalogContext) => context.loaders.categoryById.load(reference.id),
@@ -9,12 +9,8 @@ export const Category = {
   products: async (c: CategoryRow, args: PageArgs, context: CatalogContext) => {
     const first = pageSize(args.first, 20);
     const after = args.after ?? null;
-    const rows = await context.loaders.productPageByCategory.load({
-      categoryId: c.id,
-      first,
-      after,
-      afterPosition: afterPosition(after),
-    });
+    afterPosition(after); // throws BAD_USER_INPUT on this field for a bad cursor
+    const rows = await context.loaders.productPageByCategory.load({ ownerId: c.id, first, after });
     return toConnection(rows, first, productCursor, (row) => row);
   },
 };

@@ -2,7 +2,7 @@ import { badUserInput, pageSize, toConnection, type PageArgs } from '@subgraphs/
 import type { CatalogContext } from '../context';
 import { allCategories } from '../data/category-store';
 import { productPage, searchProductPage } from '../data/product-store';
-import { afterOffset, afterPosition, productCursor, searchCursor } from './cursors';
+import { afterOffset, afterPosition, productCursor, searchCursor } from '../data/cursors';
 
 const MAX_SEARCH_LENGTH = 200;
 

@@ -74,18 +74,6 @@ export function toConnection<Row, Node>(
   };
 }
 
-/** Groups keys by their page arguments so one SQL statement serves every key of a group. */
-export function groupByPage<Key extends { first: number; after: string | null }>(keys: readonly Key[]): Map<string, Key[]> {
-  const groups = new Map<string, Key[]>();
-  for (const key of keys) {
-    const group = `${key.first}|${key.after ?? ''}`;
-    const list = groups.get(group);
-    if (list) list.push(key);
-    else groups.set(group, [key]);
-  }
-  return groups;
-}
-
 /** For cursors that hold one non-negative integer (a position or an offset). */
 export function decodeIntCursor(kind: string, cursor: string | null | undefined, argument = 'after'): number {
   if (cursor === null || cursor === undefined) return 0;

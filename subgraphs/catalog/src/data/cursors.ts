@@ -1,5 +1,5 @@
 import { decodeIntCursor, encodeCursor } from '@subgraphs/kit';
-import type { ProductRow } from '../data/product-store';
+import type { ProductRow } from './product-store';
 
 /** Catalog-order lists page by catalog position; search pages by offset into the ranking. */
 export const productCursor = (row: ProductRow) => encodeCursor('product', [row.position]);

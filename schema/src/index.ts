@@ -1,0 +1,3 @@
+/** @bff/schema — public surface: `readRoverConfig`, `loadSubgraphSources`, `composeSupergraph`. */
+export * from './rover-config';
+export * from './compose';

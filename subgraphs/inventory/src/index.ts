@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@subgraphs/kit';
+import { inventorySubgraph } from './server';
+
+startSubgraphProcess(inventorySubgraph);

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { readOptionalString, readPort, readPositiveInt } from '../config/env';
+import { entryPath, portVariable, type StackService } from './stack';
+
+export interface RunningService {
+  service: StackService;
+  url: string;
+  child: ChildProcess;
+}
+
+export interface LaunchOptions {
+  env: Record<string, string | undefined>;
+  /** Where child output goes; each line is already prefixed with the service name. */
+  log: (line: string) => void;
+  /** How long a service may take to become ready. @default 120000 */
+  readyTimeoutMs?: number;
+}
+
+/** Variables that describe one process; inheriting them would make all services collide. */
+const PER_PROCESS = ['PORT', 'DATA_DIR', 'DATABASE_SCHEMA'];
+
+/**
+ * Starts each service as its own child process (plain `node --import tsx`, no wrapper
+ * process in between, so a signal reaches the service itself) with an IPC channel: if the
+ * launcher dies, even by SIGKILL, the channel closes and every child shuts itself down.
+ */
+export function spawnService(service: StackService, options: LaunchOptions): { child: ChildProcess; url: string } {
+  const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
+  const port = readPort(options.env, portVariable(service), service.defaultPort);
+  const env: Record<string, string | undefined> = { ...options.env, PORT: String(port), HOST: host };
+  for (const name of PER_PROCESS) if (name !== 'PORT') delete env[name];
+  const stackDataDir = readOptionalString(options.env, 'STACK_DATA_DIR');
+  if (stackDataDir) env.DATA_DIR = resolve(stackDataDir, service.name);
+
+  const child = spawn(process.execPath, ['--import', 'tsx', entryPath(service)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const forward = (stream: NodeJS.ReadableStream | null) => {
+    let pending = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) if (line.length > 0) options.log(line.startsWith('[') ? line : `[${service.name}] ${line}`);
+    });
+  };
+  forward(child.stdout);
+  forward(child.stderr);
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { child, url: `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}` };
+}
+
+/** Resolves once `url + readyPath` answers 200; rejects if the child exits or time runs out. */
+export async function waitUntilReady(service: StackService, url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `code ${code}`));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${service.name} exited (${exited}) before it was ready`);
+    try {
+      const response = await fetch(`${url}${service.readyPath}`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${service.name} was not ready at ${url}${service.readyPath} within ${timeoutMs} ms`);
+}
+
+/** SIGTERM every child, wait for them to drain and exit, SIGKILL whoever outstays `graceMs`. */
+export async function stopAll(children: readonly ChildProcess[], graceMs = 15_000): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolveStop) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+          const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+          child.once('exit', () => {
+            clearTimeout(killer);
+            resolveStop();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+export async function launchStack(services: readonly StackService[], options: LaunchOptions): Promise<RunningService[]> {
+  const timeout = options.readyTimeoutMs ?? readPositiveInt(options.env, 'READY_TIMEOUT_MS', 120_000);
+  const started = services.map((service) => ({ service, ...spawnService(service, options) }));
+  try {
+    await Promise.all(started.map((s) => waitUntilReady(s.service, s.url, s.child, timeout)));
+  } catch (error) {
+    await stopAll(started.map((s) => s.child));
+    throw error;
+  }
+  return started;
+}

@@ -1,0 +1,14 @@
+import { forbidden, unauthenticated, type RequestUser, type SubgraphContext } from '@subgraphs/kit';
+import type { OrdersLoaders } from './data/loaders';
+
+export type OrdersContext = SubgraphContext<OrdersLoaders>;
+
+/**
+ * The signed-in user, who must hold `scope`. The BFF enforces @requiresScopes before
+ * execution; checking again here means a gateway bug cannot place or reveal orders.
+ */
+export function requireUser(context: OrdersContext, scope: 'orders:read' | 'orders:write'): RequestUser {
+  if (!context.user) throw unauthenticated();
+  if (!context.user.scopes.has(scope)) throw forbidden(`This needs the "${scope}" scope.`);
+  return context.user;
+}

@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@subgraphs/kit';
+import { ordersSubgraph } from './server';
+
+startSubgraphProcess(ordersSubgraph);

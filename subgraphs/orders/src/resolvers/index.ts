@@ -1,0 +1,8 @@
+import { DateTimeScalar } from '@subgraphs/kit';
+import { Mutation } from './Mutation';
+import { Order } from './Order';
+import { OrderLine } from './OrderLine';
+import { Query } from './Query';
+import { User } from './User';
+
+export const resolvers = { DateTime: DateTimeScalar, Query, Mutation, Order, OrderLine, User };

@@ -1,0 +1,4 @@
+import type { SubgraphContext } from '@subgraphs/kit';
+import type { ReviewsLoaders } from './data/loaders';
+
+export type ReviewsContext = SubgraphContext<ReviewsLoaders>;

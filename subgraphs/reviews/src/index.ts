@@ -1,0 +1,4 @@
+import { startSubgraphProcess } from '@subgraphs/kit';
+import { reviewsSubgraph } from './server';
+
+startSubgraphProcess(reviewsSubgraph);
