@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database, Transaction } from './database';
+import { quoteIdentifier, type Database, type Transaction } from './database';
 
 /**
  * Versioned migrations: `NNN_description.sql` files applied in order, each recorded in
@@ -56,6 +56,8 @@ function lockKey(schema: string): number {
 
 async function lock(tx: Transaction, schema: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [lockKey(schema)]);
+  // Under the lock, so two replicas creating the schema at once do not collide.
+  await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
   await tx.exec(`
     CREATE TABLE IF NOT EXISTS schema_migrations (
       version    text PRIMARY KEY,

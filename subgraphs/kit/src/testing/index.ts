@@ -1,0 +1,3 @@
+/** Test support for the subgraphs; imported only by tests (`@subgraphs/kit/src/testing`). */
+export * from './storage-backends';
+export * from './test-subgraph';
