@@ -1,0 +1,182 @@
+import { dataset } from '@subgraphs/kit';
+import { asUser, describeEachStorage, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { ordersSubgraph } from '../src/server';
+
+const BUYER = asUser('u-010', ['orders:read', 'orders:write']);
+const OTHER = asUser('u-011', ['orders:read', 'orders:write']);
+const [P1, P2, P3] = dataset().products;
+
+const PLACE = /* GraphQL */ `
+  mutation ($input: PlaceOrderInput!) {
+    placeOrder(input: $input) {
+      id number status itemCount
+      lines { lineNumber quantity product { id } unitPrice { amountCents } lineTotal { amountCents } }
+      subtotal { amountCents } shipping { amountCents } total { amountCents formatted }
+      customer { id }
+    }
+  }`;
+
+describeEachStorage('orders subgraph', (backend) => {
+  let orders: TestSubgraph;
+  const countOrders = async () => (await orders.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0]!.n;
+  const countLines = async () => (await orders.db.query<{ n: number }>('SELECT count(*)::int AS n FROM order_lines')).rows[0]!.n;
+
+  beforeAll(async () => {
+    orders = await startTestSubgraph(ordersSubgraph, backend);
+  });
+  afterAll(() => orders?.stop());
+
+  test('places an order priced from its own price list', async () => {
+    const { body } = await orders.request(
+      PLACE,
+      { input: { idempotencyKey: 'place-1', lines: [{ productId: P1!.id, quantity: 2 }, { productId: P2!.id, quantity: 1 }] } },
+      BUYER,
+    );
+    expect(body.errors).toBeUndefined();
+    const order = body.data!.placeOrder;
+    const subtotal = P1!.priceCents * 2 + P2!.priceCents;
+    expect(order).toMatchObject({
+      status: 'PLACED',
+      itemCount: 3,
+      customer: { id: 'u-010' },
+      subtotal: { amountCents: subtotal },
+      shipping: { amountCents: subtotal >= 5000 ? 0 : 499 },
+    });
+    expect(order.number).toMatch(/^SO-\d{6}$/);
+    expect(order.total.amountCents).toBe(subtotal + order.shipping.amountCents);
+    expect(order.lines).toEqual([
+      { lineNumber: 1, quantity: 2, product: { id: P1!.id }, unitPrice: { amountCents: P1!.priceCents }, lineTotal: { amountCents: P1!.priceCents * 2 } },
+      { lineNumber: 2, quantity: 1, product: { id: P2!.id }, unitPrice: { amountCents: P2!.priceCents }, lineTotal: { amountCents: P2!.priceCents } },
+    ]);
+  });
+
+  test.each([
+    ['an empty order', { idempotencyKey: 'bad-1', lines: [] }, 'input.lines', /at least one line/],
+    ['quantity 0', { idempotencyKey: 'bad-2', lines: [{ productId: 'p-0001', quantity: 0 }] }, 'input.lines[0].quantity', /between 1 and 100, got 0/],
+    ['a negative quantity', { idempotencyKey: 'bad-3', lines: [{ productId: 'p-0001', quantity: 1 }, { productId: 'p-0002', quantity: -4 }] }, 'input.lines[1].quantity', /got -4/],
+    ['an unknown product', { idempotencyKey: 'bad-4', lines: [{ productId: 'p-0001', quantity: 1 }, { productId: 'p-9999', quantity: 1 }] }, 'input.lines[1].productId', /unknown product "p-9999"/],
+    ['a repeated product', { idempotencyKey: 'bad-5', lines: [{ productId: 'p-0001', quantity: 1 }, { productId: 'p-0001', quantity: 1 }] }, 'input.lines[1].productId', /repeats product/],
+    ['a malformed idempotency key', { idempotencyKey: '', lines: [{ productId: 'p-0001', quantity: 1 }] }, 'input.idempotencyKey', /1–100 characters/],
+  ])('refuses %s with BAD_USER_INPUT naming the field, writing nothing', async (_case, input, field, message) => {
+    const [ordersBefore, linesBefore] = [await countOrders(), await countLines()];
+    const { body } = await orders.request(PLACE, { input }, BUYER);
+    expect(body.data).toBeNull();
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+    expect(body.errors?.[0]?.message).toMatch(message);
+    expect([await countOrders(), await countLines()]).toEqual([ordersBefore, linesBefore]);
+  });
+
+  test('refuses anonymous callers and callers without the write scope', async () => {
+    const input = { idempotencyKey: 'auth-1', lines: [{ productId: P1!.id, quantity: 1 }] };
+    const anonymous = await orders.request(PLACE, { input });
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const readOnly = await orders.request(PLACE, { input }, asUser('u-010', ['orders:read']));
+    expect(readOnly.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(readOnly.body.errors?.[0]?.message).toMatch(/orders:write/);
+  });
+
+  test('replaying an idempotency key returns the first order instead of placing a second', async () => {
+    const input = { idempotencyKey: 'replay-1', lines: [{ productId: P3!.id, quantity: 1 }] };
+    const first = await orders.request(PLACE, { input }, BUYER);
+    const before = await countOrders();
+    const second = await orders.request(PLACE, { input }, BUYER);
+    expect(second.body.data!.placeOrder).toEqual(first.body.data!.placeOrder);
+    expect(await countOrders()).toBe(before);
+
+    // The same key from another user is that user's own, independent order.
+    const other = await orders.request(PLACE, { input }, OTHER);
+    expect(other.body.data!.placeOrder.id).not.toBe(first.body.data!.placeOrder.id);
+
+    // The same key for a different request is a client bug: refused, nothing written.
+    const changed = await orders.request(PLACE, { input: { ...input, lines: [{ productId: P3!.id, quantity: 2 }] } }, BUYER);
+    expect(changed.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(await countOrders()).toBe(before + 1);
+  });
+
+  test('concurrent attempts with one idempotency key create exactly one order', async () => {
+    const input = { idempotencyKey: 'race-1', lines: [{ productId: P2!.id, quantity: 3 }] };
+    const before = await countOrders();
+    const results = await Promise.all(Array.from({ length: 10 }, () => orders.request(PLACE, { input }, BUYER)));
+    const ids = new Set(results.map((r) => r.body.data?.placeOrder?.id));
+    expect(results.every((r) => r.body.errors === undefined)).toBe(true);
+    expect(ids.size).toBe(1);
+    expect(await countOrders()).toBe(before + 1);
+  });
+
+  test('myOrders pages newest first; other users see none of them', async () => {
+    const buyer = asUser('u-050', ['orders:read', 'orders:write']);
+    const placed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { body } = await orders.request(PLACE, { input: { idempotencyKey: `page-${i}`, lines: [{ productId: P1!.id, quantity: 1 }] } }, buyer);
+      placed.push(body.data!.placeOrder.id);
+    }
+    const seededForUser = dataset().orders.filter((o) => o.userId === 'u-050').length;
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const { body } = await orders.request(
+        `query ($after: String) { myOrders(first: 2, after: $after) { nodes { id customer { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+        buyer,
+      );
+      expect(body.errors).toBeUndefined();
+      seen.push(...body.data!.myOrders.nodes.map((n: { id: string }) => n.id));
+      after = body.data!.myOrders.pageInfo.hasNextPage ? body.data!.myOrders.pageInfo.endCursor : null;
+      pages++;
+    } while (after && pages < 20);
+    expect(seen).toHaveLength(5 + seededForUser);
+    expect(seen.slice(0, 5)).toEqual([...placed].reverse());
+
+    const stranger = await orders.request(`query ($id: ID!) { order(id: $id) { id } }`, { id: placed[0] }, OTHER);
+    expect(stranger.body).toEqual({ data: { order: null } });
+    const owner = await orders.request(`query ($id: ID!) { order(id: $id) { id } }`, { id: placed[0] }, buyer);
+    expect(owner.body.data!.order.id).toBe(placed[0]);
+
+    const entity = await orders.request(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`,
+      { r: [{ __typename: 'Order', id: placed[0] }] },
+      OTHER,
+    );
+    expect(entity.body.data!._entities).toEqual([null]);
+
+    const theirList = await orders.request(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders { nodes { id } } } } }`,
+      { r: [{ __typename: 'User', id: 'u-050' }] },
+      OTHER,
+    );
+    expect(theirList.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const badCursor = await orders.request(`{ myOrders(after: "bm9wZQ") { nodes { id } } }`, {}, buyer);
+    expect(badCursor.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  test('cancels a placed order once; shipped orders and other users are refused', async () => {
+    const cancel = `mutation ($id: ID!) { cancelOrder(id: $id) { id status cancelledAt } }`;
+    const { body } = await orders.request(PLACE, { input: { idempotencyKey: 'cancel-1', lines: [{ productId: P1!.id, quantity: 1 }] } }, BUYER);
+    const id = body.data!.placeOrder.id;
+
+    const stranger = await orders.request(cancel, { id }, OTHER);
+    expect(stranger.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const cancelled = await orders.request(cancel, { id }, BUYER);
+    expect(cancelled.body.data!.cancelOrder).toMatchObject({ id, status: 'CANCELLED' });
+    const again = await orders.request(cancel, { id }, BUYER);
+    expect(again.body.data!.cancelOrder).toEqual(cancelled.body.data!.cancelOrder);
+
+    const shipped = dataset().orders.find((o) => o.status === 'SHIPPED')!;
+    const late = await orders.request(cancel, { id: shipped.id }, asUser(shipped.userId, ['orders:write']));
+    expect(late.body.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(late.body.errors?.[0]?.message).toMatch(/shipped and can no longer be cancelled/);
+  });
+
+  test('SQL statements per request do not grow with the number of orders listed', async () => {
+    const query = `query ($n: Int) { myOrders(first: $n) { nodes { id itemCount lines { product { id } lineTotal { formatted } } } } }`;
+    const user = asUser('u-001', ['orders:read']);
+    const one = await orders.request(query, { n: 1 }, user);
+    const all = await orders.request(query, { n: 100 }, user);
+    expect(all.body.data!.myOrders.nodes.length).toBeGreaterThan(1);
+    expect(all.statements).toBe(one.statements);
+    expect(one.statements).toBe(2);
+  });
+});
