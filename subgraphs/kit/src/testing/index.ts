@@ -1,3 +1,4 @@
 /** Test support for the subgraphs; imported only by tests (`@subgraphs/kit/src/testing`). */
 export * from './storage-backends';
 export * from './test-subgraph';
+export * from './processes';

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { badUserInput } from '../src';
+import { startTestSubgraph, type TestSubgraph } from '../src/testing';
+import type { SubgraphContext, SubgraphDefinition } from '../src';
+
+/** A minimal subgraph that exercises what the kit adds around GraphQL. */
+const fixture: SubgraphDefinition<null> = {
+  name: 'fixture',
+  defaultPort: 0,
+  schemaFile: join(__dirname, 'fixtures', 'schema.graphql'),
+  migrationsDir: join(__dirname, 'fixtures', 'migrations'),
+  seed: { version: '1', load: async () => undefined },
+  createLoaders: () => null,
+  resolvers: {
+    Query: {
+      echo: (_: unknown, args: { text: string }) => args.text,
+      whoami: (_: unknown, __: unknown, context: SubgraphContext<null>) =>
+        context.user ? `${context.user.id} [${[...context.user.scopes].join(',')}]` : null,
+      broken: () => {
+        throw new Error('connection to 10.0.0.7:5432 refused (password=hunter2)');
+      },
+      refused: () => {
+        throw badUserInput('x', 'x is wrong');
+      },
+      statements: async (_: unknown, args: { n: number }, context: SubgraphContext<null>) => {
+        for (let i = 0; i < args.n; i++) await context.db.query('SELECT 1');
+        return args.n;
+      },
+    },
+  },
+};
+
+describe('subgraph HTTP server', () => {
+  let server: TestSubgraph;
+  beforeAll(async () => {
+    server = await startTestSubgraph(fixture, 'pglite');
+  });
+  afterAll(() => server?.stop());
+
+  const raw = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
+
+  test('health: live always, ready when storage answers', async () => {
+    expect(await (await raw('/health/live')).json()).toEqual({ status: 'live' });
+    const ready = await raw('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-store');
+  });
+
+  test('reads the forwarded user and scopes', async () => {
+    const { body } = await server.request('{ whoami }', {}, { 'x-user-id': 'u-001', 'x-user-scopes': 'orders:read orders:write' });
+    expect(body.data).toEqual({ whoami: 'u-001 [orders:read,orders:write]' });
+    expect((await server.request('{ whoami }')).body.data).toEqual({ whoami: null });
+  });
+
+  test('counts SQL statements per request in a response header', async () => {
+    expect((await server.request('{ statements(n: 3) }')).statements).toBe(3);
+    expect((await server.request('{ echo(text: "no sql") }')).statements).toBe(0);
+  });
+
+  test('masks unexpected errors, passes deliberate ones through', async () => {
+    const broken = await server.request('{ broken }');
+    expect(broken.body.errors).toEqual([
+      { message: 'Internal server error.', path: ['broken'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
+    expect(JSON.stringify(broken.body)).not.toMatch(/hunter2|10\.0\.0\.7|stacktrace/);
+    const refused = await server.request('{ refused }');
+    expect(refused.body.errors?.[0]).toMatchObject({ message: 'x is wrong', extensions: { code: 'BAD_USER_INPUT', field: 'x' } });
+  });
+
+  test('bad requests get 4xx with a code, and the server keeps serving', async () => {
+    const badJson = await raw('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toEqual({ errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+
+    const huge = await raw('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ echo(text: "${'x'.repeat(2 * 1024 * 1024)}") }` }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+
+    const nowhere = await raw('/nope');
+    expect(nowhere.status).toBe(404);
+
+    const invalid = await server.request('{ nope }');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    expect((await server.request('{ echo(text: "still here") }')).body.data).toEqual({ echo: 'still here' });
+  });
+});
