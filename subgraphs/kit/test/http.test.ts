@@ -57,8 +57,11 @@ describe('subgraph HTTP server', () => {
     expect((await server.request('{ echo(text: "no sql") }')).statements).toBe(0);
   });
 
-  test('masks unexpected errors, passes deliberate ones through', async () => {
+  test('masks unexpected errors (logging them in full), passes deliberate ones through', async () => {
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const broken = await server.request('{ broken }');
+    expect(logged).toHaveBeenCalledWith('[fixture] unexpected error at broken:', expect.objectContaining({ message: expect.stringMatching(/hunter2/) }));
+    logged.mockRestore();
     expect(broken.body.errors).toEqual([
       { message: 'Internal server error.', path: ['broken'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
     ]);
