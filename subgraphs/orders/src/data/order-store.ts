@@ -1,4 +1,4 @@
-import type { Queryable } from '@subgraphs/kit';
+import { newestFirstPages, type InstantPosition, type Queryable } from '@subgraphs/kit';
 
 export interface OrderRow {
   id: string;
@@ -22,12 +22,6 @@ export interface OrderLineRow {
   unit_price_cents: number;
 }
 
-/** Position of an order in a newest-first list; a page starts strictly after it. */
-export interface OrderPosition {
-  placedAt: string;
-  id: string;
-}
-
 export const ORDER_COLUMNS =
   'id, number, user_id, idempotency_key, request_hash, status, placed_at, cancelled_at, subtotal_cents, shipping_cents, currency';
 
@@ -45,22 +39,11 @@ export async function linesByOrderIds(db: Queryable, orderIds: readonly string[]
 }
 
 /** The same page of orders (newest first) for many users in one statement. */
-export async function orderPagesByUser(
+export function orderPagesByUser(
   db: Queryable,
   userIds: readonly string[],
-  after: OrderPosition | null,
+  after: InstantPosition | null,
   limit: number,
 ): Promise<OrderRow[]> {
-  const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM (
-        SELECT o.*, row_number() OVER (PARTITION BY user_id ORDER BY placed_at DESC, id DESC) AS rank
-          FROM orders o
-         WHERE user_id = ANY($1::text[])
-           AND ($2::timestamptz IS NULL OR (placed_at, id) < ($2::timestamptz, $3::text))
-      ) ranked
-      WHERE rank <= $4
-      ORDER BY user_id, placed_at DESC, id DESC`,
-    [userIds, after?.placedAt ?? null, after?.id ?? null, limit],
-  );
-  return rows;
+  return newestFirstPages<OrderRow>(db, { table: 'orders', columns: ORDER_COLUMNS, owner: 'user_id', instant: 'placed_at' }, userIds, after, limit);
 }

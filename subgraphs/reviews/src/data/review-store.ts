@@ -1,4 +1,4 @@
-import type { Queryable } from '@subgraphs/kit';
+import { newestFirstPages, type InstantPosition, type Queryable } from '@subgraphs/kit';
 
 export interface ReviewRow {
   id: string;
@@ -11,12 +11,6 @@ export interface ReviewRow {
   created_at: Date;
 }
 
-/** Position of a review in a newest-first list; a page starts strictly after it. */
-export interface ReviewPosition {
-  createdAt: string;
-  id: string;
-}
-
 const REVIEW_COLUMNS = 'id, product_id, author_id, author_name, rating, title, body, created_at';
 
 export async function reviewsByIds(db: Queryable, ids: readonly string[]): Promise<ReviewRow[]> {
@@ -24,29 +18,15 @@ export async function reviewsByIds(db: Queryable, ids: readonly string[]): Promi
   return rows;
 }
 
-/**
- * The same page of reviews (newest first, `limit` rows after `after`) for many products or
- * many authors in one statement: rows are numbered per owner and cut at `limit`.
- */
-export async function reviewPages(
+/** The same page of reviews (newest first) for many products or many authors in one statement. */
+export function reviewPages(
   db: Queryable,
   owner: 'product_id' | 'author_id',
   ownerIds: readonly string[],
-  after: ReviewPosition | null,
+  after: InstantPosition | null,
   limit: number,
 ): Promise<ReviewRow[]> {
-  const { rows } = await db.query<ReviewRow>(
-    `SELECT ${REVIEW_COLUMNS} FROM (
-        SELECT r.*, row_number() OVER (PARTITION BY ${owner} ORDER BY created_at DESC, id DESC) AS rank
-          FROM reviews r
-         WHERE ${owner} = ANY($1::text[])
-           AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::text))
-      ) ranked
-      WHERE rank <= $4
-      ORDER BY ${owner}, created_at DESC, id DESC`,
-    [ownerIds, after?.createdAt ?? null, after?.id ?? null, limit],
-  );
-  return rows;
+  return newestFirstPages<ReviewRow>(db, { table: 'reviews', columns: REVIEW_COLUMNS, owner, instant: 'created_at' }, ownerIds, after, limit);
 }
 
 export interface RatingCountRow {
