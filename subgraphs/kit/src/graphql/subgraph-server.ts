@@ -3,7 +3,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Database } from '../db/database';
 import type { Seed } from '../db/migrate';
 import { countingDatabase, type RequestDatabase, type StatementCounter } from '../db/statement-counter';
@@ -120,17 +120,16 @@ function statementCountPlugin<Loaders>(): ApolloServerPlugin<SubgraphContext<Loa
 }
 
 /**
- * Errors we raise on purpose (a GraphQLError with a code) pass through unchanged.
- * Anything else is a bug or an outage: log it in full, tell the client only that it
- * happened, so no SQL, stack or internal detail leaks.
+ * Errors we raise on purpose (a GraphQLError with a code) pass through unchanged, as do
+ * graphql-js's own parse and validation errors (they have no original error). Anything else
+ * is a bug or an outage: log it in full, tell the client only that it happened, so no SQL,
+ * stack or internal detail leaks.
  */
-function maskUnexpected(subgraph: string, formatted: import('graphql').GraphQLFormattedError, error: unknown) {
+function maskUnexpected(subgraph: string, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError;
-  const code = formatted.extensions?.code;
-  const raisedOnPurpose = original === undefined || original instanceof GraphQLError;
-  if (raisedOnPurpose && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  if (raisedOnPurpose && original === undefined) return formatted;
-  console.error(`[${subgraph}] unexpected error at ${formatted.path?.join('.') ?? '(no path)'}:`, original ?? error);
+  if (original === undefined) return formatted;
+  if (original instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  console.error(`[${subgraph}] unexpected error at ${formatted.path?.join('.') ?? '(no path)'}:`, original);
   return {
     message: 'Internal server error.',
     path: formatted.path,
