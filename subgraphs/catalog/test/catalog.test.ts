@@ -55,6 +55,8 @@ describeEachStorage('catalog subgraph', (backend) => {
     expect(both.body.errors?.[0]?.message).toMatch(/exactly one of "id" and "sku", got both/);
     const missing = await catalog.request(`{ product(id: "p-9999") { id } }`);
     expect(missing.body).toEqual({ data: { product: null } });
+    const empty = await catalog.request(`{ product(id: "") { id } category(id: "") { id } }`);
+    expect(empty.body).toEqual({ data: { product: null, category: null } });
   });
 
   test('pages through every product exactly once, in catalog order', async () => {
@@ -132,6 +134,18 @@ describeEachStorage('catalog subgraph', (backend) => {
     expect(empty.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'query' } });
     const none = await catalog.request(`{ searchProducts(query: "zzzxqy") { nodes { id } pageInfo { hasNextPage } } }`);
     expect(none.body.data!.searchProducts).toEqual({ nodes: [], pageInfo: { hasNextPage: false } });
+  });
+
+  test('refuses the NUL character in any string input with BAD_USER_INPUT, not a server error', async () => {
+    for (const [query, variables] of [
+      ['query ($q: String!) { searchProducts(query: $q) { nodes { id } } }', { q: 'head\u0000phones' }],
+      ['query ($id: ID) { product(id: $id) { id } }', { id: 'p-0001\u0000' }],
+      ['{ product(sku: "AUD\\u0000") { id } }', {}],
+    ] as const) {
+      const { status, body } = await catalog.request(query, variables);
+      expect(status).toBe(400);
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
   });
 
   test('resolves Product entities by either key, and unknown ones to null', async () => {

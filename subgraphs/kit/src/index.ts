@@ -23,3 +23,4 @@ export * from './graphql/money';
 export * from './graphql/subgraph-server';
 export * from './run-subgraph';
 export * from './dataset/dataset';
+export * from './domain/shipping';

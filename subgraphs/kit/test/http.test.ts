@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { badUserInput } from '../src';
+import { badUserInput, createSubgraphServer, migrate, readMigrations } from '../src';
+import { disposeTestDatabase, openTestDatabase } from '../src/testing';
+import http from 'node:http';
 import { startTestSubgraph, type TestSubgraph } from '../src/testing';
 import type { SubgraphContext, SubgraphDefinition } from '../src';
 
@@ -21,6 +23,10 @@ const fixture: SubgraphDefinition<null> = {
       },
       refused: () => {
         throw badUserInput('x', 'x is wrong');
+      },
+      slow: async (_: unknown, args: { ms: number }) => {
+        await new Promise((r) => setTimeout(r, args.ms));
+        return args.ms;
       },
       statements: async (_: unknown, args: { n: number }, context: SubgraphContext<null>) => {
         for (let i = 0; i < args.n; i++) await context.db.query('SELECT 1');
@@ -91,5 +97,42 @@ describe('subgraph HTTP server', () => {
     expect(invalid.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     expect((await server.request('{ echo(text: "still here") }')).body.data).toEqual({ echo: 'still here' });
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('finishes in-flight requests and tells keep-alive clients to close', async () => {
+    const db = await openTestDatabase('fixture', 'pglite');
+    await migrate(db, readMigrations(fixture.migrationsDir), fixture.seed);
+    const server = createSubgraphServer(fixture, db);
+    const url = new URL(await server.listen(0, '127.0.0.1'));
+    const agent = new http.Agent({ keepAlive: true });
+    const post = (query: string) =>
+      new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+        const req = http.request(
+          { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query }));
+      });
+    try {
+      expect((await post('{ echo(text: "warm") }')).connection).toBe('keep-alive');
+      const inFlight = post('{ slow(ms: 300) }');
+      await new Promise((r) => setTimeout(r, 50));
+      const stopped = server.stop();
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ data: { slow: 300 } });
+      expect(answer.connection).toBe('close');
+      await stopped;
+    } finally {
+      agent.destroy();
+      await disposeTestDatabase(db);
+    }
   });
 });

@@ -17,7 +17,7 @@ function exactlyOne(args: Record<string, unknown>, a: string, b: string): void {
 export const Query = {
   product: (_: unknown, args: { id?: string | null; sku?: string | null }, context: CatalogContext) => {
     exactlyOne(args, 'id', 'sku');
-    return args.id ? context.loaders.productById.load(args.id) : context.loaders.productBySku.load(args.sku!);
+    return args.id != null ? context.loaders.productById.load(args.id) : context.loaders.productBySku.load(args.sku!);
   },
   products: async (_: unknown, args: PageArgs & { categoryId?: string | null }, context: CatalogContext) => {
     const first = pageSize(args.first, 20);
@@ -45,6 +45,6 @@ export const Query = {
   categories: (_: unknown, _args: unknown, context: CatalogContext) => allCategories(context.db),
   category: (_: unknown, args: { id?: string | null; slug?: string | null }, context: CatalogContext) => {
     exactlyOne(args, 'id', 'slug');
-    return args.id ? context.loaders.categoryById.load(args.id) : context.loaders.categoryBySlug.load(args.slug!);
+    return args.id != null ? context.loaders.categoryById.load(args.id) : context.loaders.categoryBySlug.load(args.slug!);
   },
 };

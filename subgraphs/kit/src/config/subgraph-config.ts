@@ -1,6 +1,9 @@
 import { defaultDataDir } from '../paths';
 import { readDatabaseUrl, readIdentifier, readPort, readPositiveInt, readString } from './env';
 
+/** Largest request body a subgraph accepts unless `MAX_BODY_BYTES` says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 export interface SubgraphConfig {
   host: string;
   port: number;
@@ -31,6 +34,6 @@ export function readSubgraphConfig(
     databaseUrl: readDatabaseUrl(env, 'DATABASE_URL'),
     databaseSchema: readIdentifier(env, 'DATABASE_SCHEMA', name),
     dataDir: readString(env, 'DATA_DIR', defaultDataDir(name)),
-    maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', 1024 * 1024),
+    maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
   };
 }

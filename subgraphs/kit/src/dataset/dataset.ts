@@ -1,3 +1,4 @@
+import type { ShippingClass } from '../domain/shipping';
 import { SeededRandom } from './random';
 import { ADJECTIVES, CATEGORIES, FIRST_NAMES, LAST_NAMES, QUALITIES, REVIEW_TITLES } from './vocabulary';
 
@@ -16,7 +17,6 @@ const DAY = 86_400_000;
 export const ASSET_BASE_URL = 'https://cdn.example.com';
 
 export type Tier = 'STANDARD' | 'SILVER' | 'GOLD' | 'PLATINUM';
-export type ShippingClass = 'STANDARD' | 'BULKY' | 'FRAGILE';
 
 export interface UserSeed {
   id: string;

@@ -95,3 +95,25 @@ test('refuses migration files that do not follow NNN_description.sql', () => {
   expect(() => readMigrations(dir)).toThrow(/must be named NNN_description\.sql/);
   rmSync(dir, { recursive: true, force: true });
 });
+
+describe('embedded data directory', () => {
+  test('is opened by one process at a time; a lock left by a dead process is taken over', async () => {
+    const { openDatabase } = await import('./database');
+    const { lockDataDir } = await import('./data-dir-lock');
+    const dir = mkdtempSync(join(tmpdir(), 'pglite-lock-'));
+    try {
+      // Another live process (our parent, for the test) holds the directory.
+      writeFileSync(join(dir, 'subgraph.lock'), String(process.ppid));
+      await expect(openDatabase({ dataDir: dir, schema: 'locked' })).rejects.toThrow(
+        `data directory ${dir} is in use by process ${process.ppid}`,
+      );
+      // Its owner is gone: the lock is stale and taken over.
+      writeFileSync(join(dir, 'subgraph.lock'), '999999999');
+      const release = lockDataDir(dir);
+      expect(() => lockDataDir(dir)).not.toThrow(); // same process may re-take its own lock
+      release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

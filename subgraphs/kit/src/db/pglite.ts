@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import { quoteIdentifier, type Database, type QueryResult, type Transaction } from './database';
 
 /**
@@ -8,8 +9,18 @@ import { quoteIdentifier, type Database, type QueryResult, type Transaction } fr
  * transaction.
  */
 export async function openPglite(dataDir: string, schema: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir);
+  let unlock = () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dataDir);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}; SET search_path TO ${quoteIdentifier(schema)};`);
 
   const wrapTx = (tx: PgliteTransaction): Transaction => ({
@@ -32,6 +43,9 @@ export async function openPglite(dataDir: string, schema: string): Promise<Datab
     ping: async () => {
       await pg.query('SELECT 1');
     },
-    close: () => pg.close(),
+    close: async () => {
+      await pg.close();
+      unlock();
+    },
   };
 }

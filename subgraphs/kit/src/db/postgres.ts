@@ -1,6 +1,16 @@
 import pg from 'pg';
 import { quoteIdentifier, type Database, type QueryResult, type Transaction } from './database';
 
+/** Limits that turn a stalled database into an error instead of a hung request. */
+export const POSTGRES_DEFAULTS = {
+  /** Pool size per process. */
+  maxConnections: 10,
+  connectionTimeoutMs: 5_000,
+  statementTimeoutMs: 15_000,
+  /** A transaction left open (a bug, a stuck client) is ended by the server after this. */
+  idleInTransactionTimeoutMs: 30_000,
+} as const;
+
 /**
  * PostgreSQL through a connection pool. Each subgraph lives in its own schema, selected
  * per connection with `search_path`, so five subgraphs can share one database server
@@ -9,8 +19,13 @@ import { quoteIdentifier, type Database, type QueryResult, type Transaction } fr
 export async function openPostgres(databaseUrl: string, schema: string): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: 10,
-    options: `-c search_path=${quoteIdentifier(schema)}`,
+    max: POSTGRES_DEFAULTS.maxConnections,
+    connectionTimeoutMillis: POSTGRES_DEFAULTS.connectionTimeoutMs,
+    options: [
+      `-c search_path=${quoteIdentifier(schema)}`,
+      `-c statement_timeout=${POSTGRES_DEFAULTS.statementTimeoutMs}`,
+      `-c idle_in_transaction_session_timeout=${POSTGRES_DEFAULTS.idleInTransactionTimeoutMs}`,
+    ].join(' '),
   });
   // An idle client that loses its connection must not take the process down with it.
   pool.on('error', (error) => {
@@ -31,6 +46,14 @@ export async function openPostgres(databaseUrl: string, schema: string): Promise
     },
     transaction: async (work) => {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: if the server ends this backend mid-
+      // transaction (restart, failover), an unhandled 'error' event would kill the process.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+        console.error(`[db] PostgreSQL connection lost during a transaction: ${error.message}`);
+      };
+      client.on('error', onError);
       const tx: Transaction = {
         query: (text, params) => run(client, text, params),
         exec: async (sql) => {
@@ -38,15 +61,19 @@ export async function openPostgres(databaseUrl: string, schema: string): Promise
         },
       };
       try {
-        await client.query('BEGIN');
+        // Explicit, so a server configured for stricter isolation does not turn the
+        // idempotency race (ON CONFLICT DO NOTHING, then read the winner) into errors.
+        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
         const result = await work(tx);
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken ??= rollbackError));
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A broken connection is destroyed, not handed to the next request.
+        client.release(broken);
       }
     },
     ping: async () => {

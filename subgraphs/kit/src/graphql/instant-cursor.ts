@@ -22,7 +22,10 @@ export function encodeInstantCursor(kind: string, at: Date, id: string): string 
 export function decodeInstantCursor(kind: string, cursor: string | null | undefined, argument = 'after'): InstantPosition | null {
   if (cursor === null || cursor === undefined) return null;
   const [at, id] = decodeCursor(kind, cursor, 2, argument);
-  if (!ISO_INSTANT.test(at!) || Number.isNaN(Date.parse(at!))) {
+  // Round-trip through Date: rejects impossible dates (Feb 30) that PostgreSQL would refuse.
+  const date = new Date(at!);
+  const valid = ISO_INSTANT.test(at!) && !Number.isNaN(date.getTime()) && date.toISOString() === at && date.getUTCFullYear() >= 1970;
+  if (!valid) {
     throw badUserInput(argument, `Argument "${argument}" is not a valid cursor for this list; use a cursor this list returned.`);
   }
   return { at: at!, id: id! };

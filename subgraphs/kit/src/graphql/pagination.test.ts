@@ -1,3 +1,4 @@
+import { decodeInstantCursor, encodeInstantCursor } from './instant-cursor';
 import { decodeCursor, decodeIntCursor, encodeCursor, pageSize, toConnection } from './pagination';
 
 describe('cursors', () => {
@@ -42,5 +43,25 @@ describe('pages', () => {
       pageInfo: { hasNextPage: true, endCursor: 'c2' },
     });
     expect(toConnection([], 5, String, (n) => n).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+  });
+});
+
+describe('instant cursors (newest-first lists)', () => {
+  const cursorAt = (at: string) => encodeCursor('order', [at, 'o-1']);
+
+  test('round-trip', () => {
+    const at = new Date('2026-03-01T10:20:30.456Z');
+    expect(decodeInstantCursor('order', encodeInstantCursor('order', at, 'o-1'))).toEqual({ at: at.toISOString(), id: 'o-1' });
+  });
+
+  test.each(['2026-02-30T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '2026-01-01', '2026-01-01T00:00:00Z'])(
+    'refuse the impossible or malformed instant %p',
+    (at) => {
+      expect(() => decodeInstantCursor('order', cursorAt(at))).toThrow(/not a valid cursor/);
+    },
+  );
+
+  test('refuse control characters hidden in a cursor', () => {
+    expect(() => decodeInstantCursor('order', encodeCursor('order', ['2026-01-01T00:00:00.000Z', 'o-\u00001']))).toThrow(/not a valid cursor/);
   });
 });

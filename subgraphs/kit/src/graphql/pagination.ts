@@ -40,7 +40,8 @@ export function decodeCursor(kind: string, cursor: string, arity: number, argume
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(cursor)) throw invalid();
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const prefix = `${kind}:`;
-  if (!text.startsWith(prefix)) throw invalid();
+  // Control characters (NUL in particular) never appear in a cursor we issued, and PostgreSQL refuses NUL.
+  if (!text.startsWith(prefix) || /[\u0000-\u001f]/.test(text)) throw invalid();
   const values = text.slice(prefix.length).split(',');
   if (values.length !== arity || values.some((v) => v.length === 0)) throw invalid();
   return values;

@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Database } from '../db/database';
 import type { Seed } from '../db/migrate';
+import { DEFAULT_MAX_BODY_BYTES } from '../config/subgraph-config';
 import { countingDatabase, type RequestDatabase, type StatementCounter } from '../db/statement-counter';
 import { ErrorCode } from '../errors';
 import { createGraphQLHttpServer, type GraphQLHttpServer } from '../http/graphql-http-server';
 import { userFromHeaders, type RequestUser } from './identity';
+import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
+import { statementCountPlugin } from './plugins/statement-count-plugin';
 
-/** Response header carrying the number of SQL statements the request caused. */
-export const SQL_STATEMENTS_HEADER = 'x-sql-statements';
+export { SQL_STATEMENTS_HEADER } from './plugins/statement-count-plugin';
 
 export interface SubgraphContext<Loaders> {
   user: RequestUser | null;
@@ -38,7 +40,7 @@ export interface SubgraphDefinition<Loaders> {
 }
 
 export interface SubgraphServerOptions {
-  /** Largest request body accepted, in bytes. @default 1 MiB */
+  /** Largest request body accepted, in bytes. @default DEFAULT_MAX_BODY_BYTES (1 MiB) */
   maxBodyBytes?: number;
 }
 
@@ -72,12 +74,12 @@ export function createSubgraphServer<Loaders>(
     // signal handler would race it and leave the process hanging.
     stopOnTerminationSignals: false,
     // No Apollo Studio here: federated tracing would only cost time on every request.
-    plugins: [statementCountPlugin(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [statementCountPlugin(), rejectNulCharactersPlugin(), ApolloServerPluginInlineTraceDisabled()],
     formatError: (formatted, error) => maskUnexpected(definition.name, formatted, error),
   });
   const http = createGraphQLHttpServer({
     apollo,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     isReady: async () => {
       await database.ping();
       return true;
@@ -103,18 +105,6 @@ export function createSubgraphServer<Loaders>(
     stop: async () => {
       await http.close();
       if (started) await apollo.stop();
-    },
-  };
-}
-
-function statementCountPlugin<Loaders>(): ApolloServerPlugin<SubgraphContext<Loaders>> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          response.http.headers.set(SQL_STATEMENTS_HEADER, String(contextValue.sql.count));
-        },
-      };
     },
   };
 }

@@ -40,7 +40,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       case '/health/live':
         return sendHealth(res, 200, 'live');
       case '/health/ready': {
-        const ready = !draining && (await options.isReady().catch(() => false));
+        const ready = !draining && (await withTimeout(options.isReady(), READY_CHECK_TIMEOUT_MS).catch(() => false));
         return sendHealth(res, ready ? 200 : 503, ready ? 'ready' : 'not ready');
       }
       case '/graphql':
@@ -86,6 +86,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       context: () => options.context(req),
     });
     for (const [name, value] of result.headers) res.setHeader(name, value);
+    if (draining) res.setHeader('connection', 'close');
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
@@ -97,6 +98,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 
   const server = createServer((req, res) => {
     inFlight += 1;
+    // While draining, tell keep-alive clients to stop reusing this socket, so closing it
+    // afterwards cannot cut off a request they already sent on it.
+    if (draining) res.setHeader('connection', 'close');
     res.on('close', () => {
       inFlight -= 1;
       if (draining && inFlight === 0) drained?.();
@@ -143,6 +147,17 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       await closed;
     },
   };
+}
+
+/** A readiness probe must answer even when the dependency it checks hangs. */
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function sendHealth(res: ServerResponse, status: number, state: string): void {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { readOptionalString, readPort, readPositiveInt } from '../config/env';
+import { ConfigError, readOptionalString, readPort, readPositiveInt } from '../config/env';
 import { entryPath, portVariable, type StackService } from './stack';
 
 export interface RunningService {
@@ -13,9 +13,11 @@ export interface LaunchOptions {
   env: Record<string, string | undefined>;
   /** Where child output goes; each line is already prefixed with the service name. */
   log: (line: string) => void;
-  /** How long a service may take to become ready. @default 120000 */
+  /** How long a service may take to become ready. @default 120000 (env `READY_TIMEOUT_MS`) */
   readyTimeoutMs?: number;
 }
+
+export const DEFAULT_READY_TIMEOUT_MS = 120_000;
 
 /** Variables that describe one process; inheriting them would make all services collide. */
 const PER_PROCESS = ['PORT', 'DATA_DIR', 'DATABASE_SCHEMA'];
@@ -25,9 +27,8 @@ const PER_PROCESS = ['PORT', 'DATA_DIR', 'DATABASE_SCHEMA'];
  * process in between, so a signal reaches the service itself) with an IPC channel: if the
  * launcher dies, even by SIGKILL, the channel closes and every child shuts itself down.
  */
-export function spawnService(service: StackService, options: LaunchOptions): { child: ChildProcess; url: string } {
+export function spawnService(service: StackService, port: number, options: LaunchOptions): { child: ChildProcess; url: string } {
   const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
-  const port = readPort(options.env, portVariable(service), service.defaultPort);
   const env: Record<string, string | undefined> = { ...options.env, PORT: String(port), HOST: host };
   for (const name of PER_PROCESS) if (name !== 'PORT') delete env[name];
   const stackDataDir = readOptionalString(options.env, 'STACK_DATA_DIR');
@@ -89,14 +90,34 @@ export async function stopAll(children: readonly ChildProcess[], graceMs = 15_00
   );
 }
 
-export async function launchStack(services: readonly StackService[], options: LaunchOptions): Promise<RunningService[]> {
-  const timeout = options.readyTimeoutMs ?? readPositiveInt(options.env, 'READY_TIMEOUT_MS', 120_000);
-  const started = services.map((service) => ({ service, ...spawnService(service, options) }));
+/** Every service's port, all validated before anything is spawned (one bad variable, nothing started). */
+export function resolvePorts(services: readonly StackService[], env: LaunchOptions['env']): number[] {
+  const ports = services.map((service) => readPort(env, portVariable(service), service.defaultPort));
+  const taken = new Map<number, string>();
+  services.forEach((service, i) => {
+    const other = taken.get(ports[i]!);
+    if (other && ports[i] !== 0) {
+      throw new ConfigError(`${portVariable(service)} and ${other} both ask for port ${ports[i]}`);
+    }
+    taken.set(ports[i]!, portVariable(service));
+  });
+  return ports;
+}
+
+/** Spawns every service at once (they start in parallel); see `waitForStack`. */
+export function spawnStack(services: readonly StackService[], options: LaunchOptions): RunningService[] {
+  const ports = resolvePorts(services, options.env);
+  readPositiveInt(options.env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS); // validate now, use later
+  return services.map((service, i) => ({ service, ...spawnService(service, ports[i]!, options) }));
+}
+
+/** Resolves once every service is ready; on any failure stops them all and rejects. */
+export async function waitForStack(running: readonly RunningService[], options: LaunchOptions): Promise<void> {
+  const timeout = options.readyTimeoutMs ?? readPositiveInt(options.env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS);
   try {
-    await Promise.all(started.map((s) => waitUntilReady(s.service, s.url, s.child, timeout)));
+    await Promise.all(running.map((s) => waitUntilReady(s.service, s.url, s.child, timeout)));
   } catch (error) {
-    await stopAll(started.map((s) => s.child));
+    await stopAll(running.map((s) => s.child));
     throw error;
   }
-  return started;
 }

@@ -1,4 +1,4 @@
-import { newestFirstPages, type InstantPosition, type Queryable } from '@subgraphs/kit';
+import { newestFirstPages, type InstantPosition, type Queryable, type ShippingClass } from '@subgraphs/kit';
 
 export interface OrderRow {
   id: string;
@@ -16,6 +16,8 @@ export interface OrderRow {
 
 export interface OrderLineRow {
   order_id: string;
+  /** The order's currency: every line of an order is priced in it. */
+  currency: string;
   line_number: number;
   product_id: string;
   quantity: number;
@@ -32,8 +34,27 @@ export async function ordersByIds(db: Queryable, ids: readonly string[]): Promis
 
 export async function linesByOrderIds(db: Queryable, orderIds: readonly string[]): Promise<OrderLineRow[]> {
   const { rows } = await db.query<OrderLineRow>(
-    'SELECT order_id, line_number, product_id, quantity, unit_price_cents FROM order_lines WHERE order_id = ANY($1::text[]) ORDER BY order_id, line_number',
+    `SELECT l.order_id, l.line_number, l.product_id, l.quantity, l.unit_price_cents, o.currency
+       FROM order_lines l JOIN orders o ON o.id = l.order_id
+      WHERE l.order_id = ANY($1::text[])
+      ORDER BY l.order_id, l.line_number`,
     [orderIds],
+  );
+  return rows;
+}
+
+export interface SellableProductRow {
+  product_id: string;
+  price_cents: number;
+  currency: string;
+  weight_grams: number;
+  shipping_class: ShippingClass;
+}
+
+export async function sellableProducts(db: Queryable, productIds: readonly string[]): Promise<SellableProductRow[]> {
+  const { rows } = await db.query<SellableProductRow>(
+    'SELECT product_id, price_cents, currency, weight_grams, shipping_class FROM sellable_products WHERE product_id = ANY($1::text[])',
+    [productIds],
   );
   return rows;
 }

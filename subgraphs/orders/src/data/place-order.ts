@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badUserInput, bulkInsert, conflict, notFound, type RequestDatabase, type Transaction } from '@subgraphs/kit';
 import { priceOrder } from '../pricing';
-import { ORDER_COLUMNS, type OrderRow } from './order-store';
+import { ORDER_COLUMNS, sellableProducts, type OrderRow } from './order-store';
 import { requestHash } from './request-hash';
 
 export const MAX_LINES = 50;
@@ -77,17 +77,19 @@ export async function placeOrder(db: RequestDatabase, request: PlaceOrderRequest
     if (earlier) return replayed(earlier, hash);
 
     const productIds = request.lines.map((line) => line.productId);
-    const { rows: prices } = await tx.query<{ product_id: string; price_cents: number; currency: string }>(
-      'SELECT product_id, price_cents, currency FROM product_prices WHERE product_id = ANY($1::text[])',
-      [productIds],
-    );
-    const priceOf = new Map(prices.map((row) => [row.product_id, row]));
+    const products = new Map((await sellableProducts(tx, productIds)).map((row) => [row.product_id, row]));
     const lines = request.lines.map((line, i) => {
-      const price = priceOf.get(line.productId);
-      if (!price) {
+      const product = products.get(line.productId);
+      if (!product) {
         throw badUserInput(`input.lines[${i}].productId`, `input.lines[${i}].productId: unknown product "${line.productId}".`);
       }
-      return { ...line, unitPriceCents: price.price_cents, currency: price.currency };
+      return {
+        ...line,
+        unitPriceCents: product.price_cents,
+        currency: product.currency,
+        weightGrams: product.weight_grams,
+        shippingClass: product.shipping_class,
+      };
     });
     const currencies = new Set(lines.map((line) => line.currency));
     if (currencies.size > 1) {

@@ -8,16 +8,19 @@ export const ordersSeed: Seed = {
     const { products, orders } = dataset();
     await bulkInsert(
       tx,
-      'product_prices',
-      ['product_id', 'price_cents', 'currency'],
-      products.map((p) => [p.id, p.priceCents, p.currency]),
+      'sellable_products',
+      ['product_id', 'price_cents', 'currency', 'weight_grams', 'shipping_class'],
+      products.map((p) => [p.id, p.priceCents, p.currency, p.weightGrams, p.shippingClass]),
     );
+    const productById = new Map(products.map((p) => [p.id, p]));
     await bulkInsert(
       tx,
       'orders',
       ['id', 'number', 'user_id', 'idempotency_key', 'request_hash', 'status', 'placed_at', 'cancelled_at', 'subtotal_cents', 'shipping_cents', 'currency'],
       orders.map((o) => {
-        const { subtotalCents, shippingCents } = priceOrder(o.lines);
+        const { subtotalCents, shippingCents } = priceOrder(
+          o.lines.map((l) => ({ ...l, weightGrams: productById.get(l.productId)!.weightGrams, shippingClass: productById.get(l.productId)!.shippingClass })),
+        );
         const hash = requestHash(o.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })));
         const cancelledAt = o.status === 'CANCELLED' ? new Date(o.placedAt.getTime() + 3_600_000) : null;
         return [o.id, o.number, o.userId, o.idempotencyKey, hash, o.status, o.placedAt, cancelledAt, subtotalCents, shippingCents, 'USD'];
