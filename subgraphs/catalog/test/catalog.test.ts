@@ -49,13 +49,13 @@ describeEachStorage('catalog subgraph', (backend) => {
   });
 
   test('product lookups need exactly one key; unknown ids are null', async () => {
-    const neither = await catalog.request(`{ product { id } }`);
+    const neither = await catalog.request(/* GraphQL */ `{ product { id } }`);
     expect(neither.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const both = await catalog.request(`{ product(id: "p-0001", sku: "AUD-0001") { id } }`);
+    const both = await catalog.request(/* GraphQL */ `{ product(id: "p-0001", sku: "AUD-0001") { id } }`);
     expect(both.body.errors?.[0]?.message).toMatch(/exactly one of "id" and "sku", got both/);
-    const missing = await catalog.request(`{ product(id: "p-9999") { id } }`);
+    const missing = await catalog.request(/* GraphQL */ `{ product(id: "p-9999") { id } }`);
     expect(missing.body).toEqual({ data: { product: null } });
-    const empty = await catalog.request(`{ product(id: "") { id } category(id: "") { id } }`);
+    const empty = await catalog.request(/* GraphQL */ `{ product(id: "") { id } category(id: "") { id } }`);
     expect(empty.body).toEqual({ data: { product: null, category: null } });
   });
 
@@ -64,7 +64,7 @@ describeEachStorage('catalog subgraph', (backend) => {
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
       const { body } = await catalog.request(
-        `query ($after: String) { products(first: 50, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        /* GraphQL */ `query ($after: String) { products(first: 50, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
       const connection = body.data!.products;
@@ -77,22 +77,22 @@ describeEachStorage('catalog subgraph', (backend) => {
 
   test('pagination edges: past the end, first: 0, out-of-range first, bad and foreign cursors', async () => {
     const last = encodeCursor('product', [dataset().products.length]);
-    const beyond = await catalog.request(`{ products(first: 5, after: "${last}") { nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    const beyond = await catalog.request(/* GraphQL */ `{ products(first: 5, after: "${last}") { nodes { id } pageInfo { hasNextPage endCursor } } }`);
     expect(beyond.body.data!.products).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
 
-    const zero = await catalog.request(`{ products(first: 0) { nodes { id } pageInfo { hasNextPage endCursor } } }`);
+    const zero = await catalog.request(/* GraphQL */ `{ products(first: 0) { nodes { id } pageInfo { hasNextPage endCursor } } }`);
     expect(zero.body.data!.products).toEqual({ nodes: [], pageInfo: { hasNextPage: true, endCursor: null } });
 
-    const tooMany = await catalog.request(`{ products(first: 101) { nodes { id } } }`);
+    const tooMany = await catalog.request(/* GraphQL */ `{ products(first: 101) { nodes { id } } }`);
     expect(tooMany.body.errors?.[0]).toMatchObject({
       message: 'Argument "first" must be between 0 and 100, got 101.',
       extensions: { code: 'BAD_USER_INPUT', field: 'first' },
     });
-    const negative = await catalog.request(`{ products(first: -1) { nodes { id } } }`);
+    const negative = await catalog.request(/* GraphQL */ `{ products(first: -1) { nodes { id } } }`);
     expect(negative.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     for (const cursor of ['not a cursor', 'Zm9vOmJhcg', encodeCursor('review', ['2026-01-01T00:00:00.000Z', 'r-1']), encodeCursor('product', ['-3'])]) {
-      const bad = await catalog.request(`query ($c: String) { products(after: $c) { nodes { id } } }`, { c: cursor });
+      const bad = await catalog.request(/* GraphQL */ `query ($c: String) { products(after: $c) { nodes { id } } }`, { c: cursor });
       expect(bad.status).toBe(200);
       expect(bad.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
       expect(bad.body.errors?.[0]?.message).toMatch(/not a valid cursor/);
@@ -103,12 +103,12 @@ describeEachStorage('catalog subgraph', (backend) => {
     const category = dataset().categories[2]!;
     const expected = dataset().products.filter((p) => p.categoryId === category.id).map((p) => p.id);
     const first = await catalog.request(
-      `query ($c: ID) { products(first: 15, categoryId: $c) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+      /* GraphQL */ `query ($c: ID) { products(first: 15, categoryId: $c) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
       { c: category.id },
     );
     expect(first.body.data!.products.nodes.map((n: { id: string }) => n.id)).toEqual(expected.slice(0, 15));
     const rest = await catalog.request(
-      `query ($c: ID!, $after: String) { category(id: $c) { products(first: 15, after: $after) { nodes { id } pageInfo { hasNextPage } } } }`,
+      /* GraphQL */ `query ($c: ID!, $after: String) { category(id: $c) { products(first: 15, after: $after) { nodes { id } pageInfo { hasNextPage } } } }`,
       { c: category.id, after: first.body.data!.products.pageInfo.endCursor },
     );
     expect(rest.body.data!.category.products).toEqual({
@@ -121,7 +121,7 @@ describeEachStorage('catalog subgraph', (backend) => {
     const target = dataset().products[0]!;
     const query = target.name.split(' ')[0]!;
     const { body } = await catalog.request(
-      `query ($q: String!) { searchProducts(query: $q, first: 3) { nodes { id name } pageInfo { hasNextPage endCursor } } }`,
+      /* GraphQL */ `query ($q: String!) { searchProducts(query: $q, first: 3) { nodes { id name } pageInfo { hasNextPage endCursor } } }`,
       { q: query },
     );
     expect(body.errors).toBeUndefined();
@@ -130,16 +130,16 @@ describeEachStorage('catalog subgraph', (backend) => {
     for (const node of nodes) expect(node.name).toContain(query);
     expect(nodes.map((n) => n.id)).toContain(target.id);
 
-    const empty = await catalog.request(`{ searchProducts(query: "   ") { nodes { id } } }`);
+    const empty = await catalog.request(/* GraphQL */ `{ searchProducts(query: "   ") { nodes { id } } }`);
     expect(empty.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'query' } });
-    const none = await catalog.request(`{ searchProducts(query: "zzzxqy") { nodes { id } pageInfo { hasNextPage } } }`);
+    const none = await catalog.request(/* GraphQL */ `{ searchProducts(query: "zzzxqy") { nodes { id } pageInfo { hasNextPage } } }`);
     expect(none.body.data!.searchProducts).toEqual({ nodes: [], pageInfo: { hasNextPage: false } });
   });
 
   test('refuses the NUL character in any string input with BAD_USER_INPUT, not a server error', async () => {
     for (const [query, variables] of [
-      ['query ($q: String!) { searchProducts(query: $q) { nodes { id } } }', { q: 'head\u0000phones' }],
-      ['query ($id: ID) { product(id: $id) { id } }', { id: 'p-0001\u0000' }],
+      [/* GraphQL */ 'query ($q: String!) { searchProducts(query: $q) { nodes { id } } }', { q: 'head\u0000phones' }],
+      [/* GraphQL */ 'query ($id: ID) { product(id: $id) { id } }', { id: 'p-0001\u0000' }],
       ['{ product(sku: "AUD\\u0000") { id } }', {}],
     ] as const) {
       const { status, body } = await catalog.request(query, variables);
@@ -151,7 +151,7 @@ describeEachStorage('catalog subgraph', (backend) => {
   test('resolves Product entities by either key, and unknown ones to null', async () => {
     const [a, b] = dataset().products;
     const { body } = await catalog.request(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id sku shippingClass } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id sku shippingClass } } }`,
       { r: [{ __typename: 'Product', id: a!.id }, { __typename: 'Product', sku: b!.sku }, { __typename: 'Product', id: 'p-nope' }] },
     );
     expect(body.data!._entities).toEqual([
@@ -175,7 +175,7 @@ describeEachStorage('catalog subgraph', (backend) => {
     expect(five.statements).toBeGreaterThan(0);
     expect(hundred.statements).toBe(five.statements);
 
-    const categoryPages = `{ categories { products(first: 10) { nodes { id images { url } } } } }`;
+    const categoryPages = /* GraphQL */ `{ categories { products(first: 10) { nodes { id images { url } } } } }`;
     const pages = await catalog.request(categoryPages);
     expect(pages.body.data!.categories).toHaveLength(dataset().categories.length);
     expect(pages.statements).toBe(3); // categories, their product pages, the products' images

@@ -84,7 +84,7 @@ describe('subgraph HTTP server', () => {
     const huge = await raw('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `{ echo(text: "${'x'.repeat(2 * 1024 * 1024)}") }` }),
+      body: JSON.stringify({ query: /* GraphQL */ `{ echo(text: "${'x'.repeat(2 * 1024 * 1024)}") }` }),
     });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');

@@ -67,7 +67,7 @@ describe('npm start (the local stack)', () => {
     const products = dataset().products.slice(0, 100);
     const { status, body, statements } = await post(
       'reviews',
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id ratingSummary { count average } reviews(first: 2) { nodes { id product { id } } } } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id ratingSummary { count average } reviews(first: 2) { nodes { id product { id } } } } } }`,
       { r: products.map((p) => ({ __typename: 'Product', id: p.id })) },
     );
     expect(status).toBe(200);

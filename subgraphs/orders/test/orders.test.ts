@@ -121,7 +121,7 @@ describeEachStorage('orders subgraph', (backend) => {
     let pages = 0;
     do {
       const { body } = await orders.request(
-        `query ($after: String) { myOrders(first: 2, after: $after) { nodes { id customer { id } } pageInfo { hasNextPage endCursor } } }`,
+        /* GraphQL */ `query ($after: String) { myOrders(first: 2, after: $after) { nodes { id customer { id } } pageInfo { hasNextPage endCursor } } }`,
         { after },
         buyer,
       );
@@ -133,20 +133,20 @@ describeEachStorage('orders subgraph', (backend) => {
     expect(seen).toHaveLength(5 + seededForUser);
     expect(seen.slice(0, 5)).toEqual([...placed].reverse());
 
-    const stranger = await orders.request(`query ($id: ID!) { order(id: $id) { id } }`, { id: placed[0] }, OTHER);
+    const stranger = await orders.request(/* GraphQL */ `query ($id: ID!) { order(id: $id) { id } }`, { id: placed[0] }, OTHER);
     expect(stranger.body).toEqual({ data: { order: null } });
-    const owner = await orders.request(`query ($id: ID!) { order(id: $id) { id } }`, { id: placed[0] }, buyer);
+    const owner = await orders.request(/* GraphQL */ `query ($id: ID!) { order(id: $id) { id } }`, { id: placed[0] }, buyer);
     expect(owner.body.data!.order.id).toBe(placed[0]);
 
     const entity = await orders.request(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } } }`,
       { r: [{ __typename: 'Order', id: placed[0] }] },
       OTHER,
     );
     expect(entity.body.data!._entities).toEqual([null]);
 
     const theirList = await orders.request(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders { nodes { id } } } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { orders { nodes { id } } } } }`,
       { r: [{ __typename: 'User', id: 'u-050' }] },
       OTHER,
     );
@@ -154,13 +154,13 @@ describeEachStorage('orders subgraph', (backend) => {
 
     const impossibleDates = ['2026-02-30T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '2026-13-01T00:00:00.000Z'];
     for (const after of ['bm9wZQ', ...impossibleDates.map((at) => encodeInstantCursor('order', { toISOString: () => at } as Date, 'o-1'))]) {
-      const badCursor = await orders.request(`query ($after: String) { myOrders(after: $after) { nodes { id } } }`, { after }, buyer);
+      const badCursor = await orders.request(/* GraphQL */ `query ($after: String) { myOrders(after: $after) { nodes { id } } }`, { after }, buyer);
       expect(badCursor.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
     }
   });
 
   test('cancels a placed order once; shipped orders and other users are refused', async () => {
-    const cancel = `mutation ($id: ID!) { cancelOrder(id: $id) { id status cancelledAt } }`;
+    const cancel = /* GraphQL */ `mutation ($id: ID!) { cancelOrder(id: $id) { id status cancelledAt } }`;
     const { body } = await orders.request(PLACE, { input: { idempotencyKey: 'cancel-1', lines: [{ productId: P1!.id, quantity: 1 }] } }, BUYER);
     const id = body.data!.placeOrder.id;
 

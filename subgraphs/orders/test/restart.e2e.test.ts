@@ -27,7 +27,7 @@ describe('orders process restart', () => {
     const first = startTsProcess(ENTRY, { PORT: String(port), DATA_DIR: dataDir });
     await first.waitFor(/ready at/);
     expect(first.output()).toMatch(/seed loaded/);
-    const placed = await call(port, `mutation { placeOrder(input: { idempotencyKey: "before-restart", lines: [{ productId: "p-0007", quantity: 2 }] }) { id number } }`);
+    const placed = await call(port, /* GraphQL */ `mutation { placeOrder(input: { idempotencyKey: "before-restart", lines: [{ productId: "p-0007", quantity: 2 }] }) { id number } }`);
     expect(placed.errors).toBeUndefined();
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -36,9 +36,9 @@ describe('orders process restart', () => {
     try {
       await second.waitFor(/ready at/);
       expect(second.output()).toMatch(/migrations applied: none pending; seed already present/);
-      const { data } = await call(port, `query ($id: ID!) { order(id: $id) { id number itemCount } }`, { id: placed.data.placeOrder.id });
+      const { data } = await call(port, /* GraphQL */ `query ($id: ID!) { order(id: $id) { id number itemCount } }`, { id: placed.data.placeOrder.id });
       expect(data.order).toEqual({ ...placed.data.placeOrder, itemCount: 2 });
-      const mine = await call(port, `{ myOrders(first: 100) { nodes { id } } }`);
+      const mine = await call(port, /* GraphQL */ `{ myOrders(first: 100) { nodes { id } } }`);
       const seeded = dataset().orders.filter((o) => o.userId === 'u-020').length;
       expect(mine.data.myOrders.nodes).toHaveLength(seeded + 1);
     } finally {

@@ -34,7 +34,7 @@ describeEachStorage('reviews subgraph', (backend) => {
     let last: any;
     do {
       const { body } = await reviews.request(
-        `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Product { reviews(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }`,
+        /* GraphQL */ `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Product { reviews(first: 7, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }`,
         { r: representations('Product', [product]), after },
       );
       expect(body.errors).toBeUndefined();
@@ -45,7 +45,7 @@ describeEachStorage('reviews subgraph', (backend) => {
     expect(seen).toEqual(expected);
 
     const beyond = await reviews.request(
-      `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Product { reviews(first: 5, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!, $after: String) { _entities(representations: $r) { ... on Product { reviews(first: 5, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } } }`,
       { r: representations('Product', [product]), after: last.pageInfo.endCursor },
     );
     expect(beyond.body.data!._entities[0].reviews).toEqual({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } });
@@ -53,12 +53,12 @@ describeEachStorage('reviews subgraph', (backend) => {
 
   test('a malformed cursor fails only its field, with BAD_USER_INPUT', async () => {
     const { body } = await reviews.request(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id reviews(after: "cmV2aWV3OjEsMg") { nodes { id } } } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id reviews(after: "cmV2aWV3OjEsMg") { nodes { id } } } } }`,
       { r: representations('Product', ['p-0001']) },
     );
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
     expect(body.errors?.[0]?.path).toEqual(['_entities', 0, 'reviews']);
-    const tooMany = await reviews.request(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { reviews(first: 1000) { nodes { id } } } } }`, {
+    const tooMany = await reviews.request(/* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { reviews(first: 1000) { nodes { id } } } } }`, {
       r: representations('Product', ['p-0001']),
     });
     expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -69,7 +69,7 @@ describeEachStorage('reviews subgraph', (backend) => {
     // A product listed after the seed: nobody has reviewed it yet.
     const noReviews = { id: 'p-new-listing' };
     const { body } = await reviews.request(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { ratingSummary { average count histogram { stars count } } } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { ratingSummary { average count histogram { stars count } } } } }`,
       { r: representations('Product', ['p-0003', noReviews.id]) },
     );
     const [summary, empty] = body.data!._entities.map((e: any) => e.ratingSummary);
@@ -83,7 +83,7 @@ describeEachStorage('reviews subgraph', (backend) => {
 
   test("reviews carry their author's name (@provides) and product reference", async () => {
     const seed = dataset().reviews[0]!;
-    const { body } = await reviews.request(`query ($id: ID!) { review(id: $id) { id rating author { id name } product { id } } }`, { id: seed.id });
+    const { body } = await reviews.request(/* GraphQL */ `query ($id: ID!) { review(id: $id) { id rating author { id name } product { id } } }`, { id: seed.id });
     expect(body.data!.review).toEqual({
       id: seed.id,
       rating: seed.rating,
@@ -91,7 +91,7 @@ describeEachStorage('reviews subgraph', (backend) => {
       product: { id: seed.productId },
     });
     const user = await reviews.request(
-      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { reviews(first: 100) { nodes { author { id } } } } } }`,
+      /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { reviews(first: 100) { nodes { author { id } } } } } }`,
       { r: representations('User', [seed.authorId]) },
     );
     const written = user.body.data!._entities[0].reviews.nodes;
