@@ -1,2 +1,12 @@
-/** @bff/core — the BFF kit. Public surface so far: `ClientPolicy`. */
+/**
+ * @bff/core — the BFF kit. Public surface: `createBffServer` (one client's BFF from a
+ * supergraph, a policy and an optional experience subgraph), `ClientPolicy`, the
+ * experience-subgraph constants, and `startBffProcess` (a BFF process's main).
+ */
 export * from './policy';
+export * from './experience';
+export * from './server/context';
+export * from './server/create-bff-server';
+export * from './gateway/supergraph-for-gateway';
+export * from './config';
+export * from './run-bff';

@@ -1,6 +1,6 @@
 /**
  * @subgraphs/kit — what every domain subgraph shares. Public surface:
- * storage (`openDatabase`, `migrate`, `bulkInsert`), the server builder
+ * HTTP serving (`createGraphQLHttpServer`, also used by the BFFs), storage (`openDatabase`, `migrate`, `bulkInsert`), the server builder
  * (`createSubgraphServer`, `runSubgraph`), errors (`ErrorCode` and helpers), pagination,
  * `money`, the `DateTime` scalar, the request identity headers, and the seed `dataset`.
  */
@@ -21,6 +21,10 @@ export * from './graphql/page-loader';
 export * from './graphql/instant-cursor';
 export * from './graphql/money';
 export * from './graphql/subgraph-server';
+export * from './http/graphql-http-server';
+export * from './http/apollo-lifecycle';
 export * from './run-subgraph';
+export * from './process/run-service';
+export * from './process/listen-or-explain';
 export * from './dataset/dataset';
 export * from './domain/shipping';

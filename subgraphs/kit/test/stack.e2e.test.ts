@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { supergraphForGateway } from '@bff/core';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 import { dataset, REPO_ROOT } from '../src';
 import { STACK, portVariable } from '../src/launch/stack';
@@ -90,7 +91,7 @@ describe('npm start (the local stack)', () => {
     if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
     // Stock @apollo/gateway refuses `for: SECURITY` features it does not implement
     // (@authenticated, @requiresScopes); the BFF kit enforces those itself.
-    const supergraphSdl = composed.supergraphSdl.replace(/(@link\(url: "[^"]+\/(authenticated|requiresScopes)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
+    const supergraphSdl = supergraphForGateway(composed.supergraphSdl);
     const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
     await server.start();
     try {
@@ -116,6 +117,20 @@ describe('npm start (the local stack)', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  test('each BFF serves its own schema over all five subgraphs, with its experience subgraph in-process', async () => {
+    const web = await post(
+      'web-bff',
+      /* GraphQL */ `{ product(sku: "AUD-0001") { name richDescription seo { canonicalUrl } gallery { srcset } inStock ratingSummary { count } reviews(first: 1) { nodes { author { name } } } } }`,
+    );
+    expect(web.body.errors).toBeUndefined();
+    expect(web.body.data.product).toMatchObject({ name: dataset().products[0]!.name, seo: { canonicalUrl: 'https://shop.example.com/products/aud-0001' } });
+    const mobile = await post('mobile-bff', /* GraphQL */ `{ products(first: 2) { nodes { id card(dpr: 3) { priceLabel ratingBadge thumbnailUrl } } } }`);
+    expect(mobile.body.errors).toBeUndefined();
+    expect(mobile.body.data.products.nodes[0].card.thumbnailUrl).toMatch(/w=288&h=288&fit=crop$/);
+    const hidden = await post('mobile-bff', /* GraphQL */ `{ product(id: "p-0001") { richDescription } }`);
+    expect(hidden.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   test('SIGTERM stops every service and leaves no process behind', async () => {

@@ -63,6 +63,6 @@ describe('orders process restart', () => {
     }
     child.disconnect(); // what the OS does to the channel when the launcher is SIGKILLed
     expect(await exited).toBe(0);
-    expect(output).toMatch(/launcher gone: draining and stopping/);
+    expect(output).toMatch(/launcher gone: stopping/);
   });
 });

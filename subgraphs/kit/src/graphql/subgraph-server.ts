@@ -9,6 +9,7 @@ import type { Seed } from '../db/migrate';
 import { DEFAULT_MAX_BODY_BYTES } from '../config/subgraph-config';
 import { countingDatabase, type RequestDatabase, type StatementCounter } from '../db/statement-counter';
 import { ErrorCode } from '../errors';
+import { apolloLifecycle } from '../http/apollo-lifecycle';
 import { createGraphQLHttpServer, type GraphQLHttpServer } from '../http/graphql-http-server';
 import { userFromHeaders, type RequestUser } from './identity';
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
@@ -91,22 +92,8 @@ export function createSubgraphServer<Loaders>(
     },
   });
 
-  let started = false;
-  return {
-    name: definition.name,
-    http,
-    listen: async (port, host) => {
-      if (!started) {
-        await apollo.start();
-        started = true;
-      }
-      return http.listen(port, host);
-    },
-    stop: async () => {
-      await http.close();
-      if (started) await apollo.stop();
-    },
-  };
+  const lifecycle = apolloLifecycle(apollo, http);
+  return { name: definition.name, http, listen: lifecycle.listen, stop: lifecycle.stop };
 }
 
 /**

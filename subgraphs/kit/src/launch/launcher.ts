@@ -27,9 +27,14 @@ const PER_PROCESS = ['PORT', 'DATA_DIR', 'DATABASE_SCHEMA'];
  * process in between, so a signal reaches the service itself) with an IPC channel: if the
  * launcher dies, even by SIGKILL, the channel closes and every child shuts itself down.
  */
-export function spawnService(service: StackService, port: number, options: LaunchOptions): { child: ChildProcess; url: string } {
+export function spawnService(
+  service: StackService,
+  port: number,
+  options: LaunchOptions,
+  extraEnv: Record<string, string> = {},
+): { child: ChildProcess; url: string } {
   const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
-  const env: Record<string, string | undefined> = { ...options.env, PORT: String(port), HOST: host };
+  const env: Record<string, string | undefined> = { ...options.env, ...extraEnv, PORT: String(port), HOST: host };
   for (const name of PER_PROCESS) if (name !== 'PORT') delete env[name];
   const stackDataDir = readOptionalString(options.env, 'STACK_DATA_DIR');
   if (stackDataDir) env.DATA_DIR = resolve(stackDataDir, service.name);
@@ -108,7 +113,18 @@ export function resolvePorts(services: readonly StackService[], env: LaunchOptio
 export function spawnStack(services: readonly StackService[], options: LaunchOptions): RunningService[] {
   const ports = resolvePorts(services, options.env);
   readPositiveInt(options.env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS); // validate now, use later
-  return services.map((service, i) => ({ service, ...spawnService(service, ports[i]!, options) }));
+  // Each BFF is told where the subgraphs of this stack listen, whatever ports they were given.
+  const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
+  const routing: Record<string, string> = {};
+  services.forEach((service, i) => {
+    if (service.kind === 'subgraph') {
+      routing[`SUBGRAPH_URL_${service.name.toUpperCase()}`] = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports[i]}/graphql`;
+    }
+  });
+  return services.map((service, i) => ({
+    service,
+    ...spawnService(service, ports[i]!, options, service.kind === 'bff' ? routing : {}),
+  }));
 }
 
 /** Resolves once every service is ready; on any failure stops them all and rejects. */

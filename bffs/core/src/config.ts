@@ -1,0 +1,35 @@
+import { ConfigError, readOptionalString, readPort, readString } from '@subgraphs/kit';
+import type { BffMode } from './server/create-bff-server';
+
+export interface BffConfig {
+  host: string;
+  port: number;
+  mode: BffMode;
+  /** Supergraph file to serve (default: the client's checked-in one). */
+  supergraphFile: string | undefined;
+  /** `SUBGRAPH_URL_<NAME>=http://…` overrides, by lower-case subgraph name. */
+  subgraphUrls: Record<string, string>;
+}
+
+/**
+ * Environment of a BFF process: `HOST` (127.0.0.1), `PORT` (the client's own),
+ * `NODE_ENV=production` for the client's production policy, `SUPERGRAPH_FILE`,
+ * and `SUBGRAPH_URL_<NAME>` to move one subgraph.
+ */
+export function readBffConfig(defaultPort: number, env: Record<string, string | undefined> = process.env): BffConfig {
+  const subgraphUrls: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(name);
+    if (!match || !value) continue;
+    if (!/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+    subgraphUrls[match[1]!.toLowerCase()] = value;
+  }
+  const nodeEnv = readString(env, 'NODE_ENV', 'development');
+  return {
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readPort(env, 'PORT', defaultPort),
+    mode: nodeEnv === 'production' ? 'production' : 'development',
+    supergraphFile: readOptionalString(env, 'SUPERGRAPH_FILE'),
+    subgraphUrls,
+  };
+}

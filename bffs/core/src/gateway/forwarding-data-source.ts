@@ -1,0 +1,16 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { BffContext } from '../server/context';
+
+/**
+ * Fetches from one domain subgraph over HTTP, passing on what the subgraph needs to know
+ * about the request: the caller's credentials and identity, and the request id that ties
+ * the BFF's log line to the subgraphs'. Node's fetch keeps connections alive per origin,
+ * so consecutive fetches to one subgraph reuse sockets.
+ */
+export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
+    const forwarded = (context as Partial<BffContext>).forwardHeaders;
+    if (!forwarded || !request.http) return;
+    for (const [name, value] of Object.entries(forwarded)) request.http.headers.set(name, value);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Stock @apollo/gateway refuses supergraphs that link `authenticated` or `requiresScopes`
+ * `for: SECURITY` (they are router features it does not implement). The BFF kit enforces
+ * those directives itself, so it hands the gateway the same supergraph with the two links
+ * demoted to plain links; everything else, including the directives, stays as it is.
+ */
+const SECURITY_LINK = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+")\s*,\s*for: SECURITY\)/g;
+
+export function supergraphForGateway(supergraphSdl: string): string {
+  return supergraphSdl.replace(SECURITY_LINK, '$1)');
+}

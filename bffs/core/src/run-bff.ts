@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, listenOrExplain, REPO_ROOT, runService } from '@subgraphs/kit';
+import { readBffConfig, type BffConfig } from './config';
+import type { ExperienceSubgraph } from './experience';
+import type { ClientPolicy } from './policy';
+import { createBffServer } from './server/create-bff-server';
+
+export interface BffDefinition {
+  policy: ClientPolicy;
+  experience?: ExperienceSubgraph;
+}
+
+/** The client's supergraph as `npm run schema:compose` wrote it. */
+export function checkedInSupergraph(client: string): string {
+  return resolve(REPO_ROOT, 'schema', 'clients', client, 'supergraph.graphql');
+}
+
+/** The `main` of a BFF process. `overrides` come from the command line (`npm run bff`). */
+export function startBffProcess(definition: BffDefinition, overrides: Partial<BffConfig> = {}): void {
+  const name = `${definition.policy.name}-bff`;
+  runService(name, async (service) => {
+    let config: BffConfig;
+    try {
+      config = { ...readBffConfig(definition.policy.defaultPort), ...overrides };
+    } catch (error) {
+      if (error instanceof ConfigError) return service.fail(`configuration error: ${error.message}`, 2);
+      throw error;
+    }
+    const supergraphFile = config.supergraphFile ?? checkedInSupergraph(definition.policy.name);
+    let supergraphSdl: string;
+    try {
+      supergraphSdl = readFileSync(supergraphFile, 'utf8');
+    } catch (error) {
+      return service.fail(`cannot read the supergraph ${supergraphFile}: ${(error as Error).message}`, 2);
+    }
+    const server = createBffServer({
+      policy: definition.policy,
+      supergraphSdl,
+      experience: definition.experience,
+      subgraphUrls: config.subgraphUrls,
+      mode: config.mode,
+    });
+    const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
+    service.onStop(() => server.stop());
+    service.log(`${config.mode} mode, supergraph ${supergraphFile}; ready at ${url}/graphql`);
+  });
+}

@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+
+/** Headers a BFF passes on to every subgraph fetch of a request. */
+export const FORWARDED_HEADERS = ['authorization', 'x-user-id', 'x-user-scopes'] as const;
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** Apollo's client-awareness headers, which clients send to say who they are. */
+export const CLIENT_NAME_HEADER = 'apollographql-client-name';
+export const CLIENT_VERSION_HEADER = 'apollographql-client-version';
+
+export interface BffContext {
+  requestId: string;
+  client: { name: string | null; version: string | null };
+  /** Sent on every subgraph fetch of this request. */
+  forwardHeaders: Record<string, string>;
+}
+
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * The per-request context. Authentication (issue 5) plugs in here: it will verify the
+ * bearer token and replace the forwarded identity headers with verified ones.
+ */
+export function contextFromRequest(req: IncomingMessage): BffContext {
+  const incomingId = single(req.headers[REQUEST_ID_HEADER]);
+  // Accept a caller's request id only if it is plausible; never let it carry arbitrary bytes into logs.
+  const requestId = incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
+  const forwardHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+  for (const name of FORWARDED_HEADERS) {
+    const value = single(req.headers[name]);
+    if (value) forwardHeaders[name] = value;
+  }
+  return {
+    requestId,
+    client: { name: single(req.headers[CLIENT_NAME_HEADER]) ?? null, version: single(req.headers[CLIENT_VERSION_HEADER]) ?? null },
+    forwardHeaders,
+  };
+}

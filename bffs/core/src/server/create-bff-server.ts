@@ -1,0 +1,61 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
+import { apolloLifecycle, createGraphQLHttpServer, type ApolloLifecycle, DEFAULT_MAX_BODY_BYTES, type GraphQLHttpServer } from '@subgraphs/kit';
+import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
+import { createGateway } from '../gateway/create-gateway';
+import type { ClientPolicy } from '../policy';
+import { contextFromRequest, type BffContext } from './context';
+import { subgraphReadiness } from './subgraph-readiness';
+
+export type BffMode = 'development' | 'production';
+
+export interface BffServerOptions {
+  policy: ClientPolicy;
+  supergraphSdl: string;
+  experience?: ExperienceSubgraph;
+  /** Routing URL overrides by subgraph name. */
+  subgraphUrls?: Readonly<Record<string, string>>;
+  /** @default 'development' */
+  mode?: BffMode;
+}
+
+export interface BffServer {
+  readonly policy: ClientPolicy;
+  readonly http: GraphQLHttpServer;
+  /** Loads the supergraph, starts Apollo, listens; resolves with the base URL. */
+  listen(port: number, host: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
+export function remoteSubgraphUrls(supergraphSdl: string, overrides: Readonly<Record<string, string>> = {}): string[] {
+  const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
+  return supergraph
+    .subgraphsMetadata()
+    .filter((s) => s.name !== EXPERIENCE_SUBGRAPH_NAME)
+    .map((s) => overrides[s.name] ?? s.url);
+}
+
+/** Builds (does not start) one client's BFF: its gateway, its policy, its HTTP server. */
+export function createBffServer(options: BffServerOptions): BffServer {
+  const mode = options.mode ?? 'development';
+  const gateway = createGateway(options);
+  const apollo = new ApolloServer<BffContext>({
+    gateway,
+    introspection: mode === 'development',
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: true,
+    plugins: mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+  });
+  const subgraphsAnswered = subgraphReadiness(remoteSubgraphUrls(options.supergraphSdl, options.subgraphUrls));
+  const http: GraphQLHttpServer = createGraphQLHttpServer({
+    apollo,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    isReady: async (): Promise<boolean> => lifecycle.started() && (await subgraphsAnswered()),
+    context: async (req) => contextFromRequest(req),
+  });
+  const lifecycle: ApolloLifecycle = apolloLifecycle(apollo, http);
+  return { policy: options.policy, http, listen: lifecycle.listen, stop: lifecycle.stop };
+}

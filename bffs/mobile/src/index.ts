@@ -1,0 +1,4 @@
+import { startBffProcess } from '@bff/core';
+import { mobileBff } from './bff';
+
+startBffProcess(mobileBff);

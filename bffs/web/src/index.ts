@@ -1,0 +1,4 @@
+import { startBffProcess } from '@bff/core';
+import { webBff } from './bff';
+
+startBffProcess(webBff);
