@@ -10,3 +10,10 @@ export interface ClientPolicy {
   /** Schema elements tagged with any of these are hidden from this client's API schema. */
   contract: { excludeTags: readonly string[] };
 }
+
+/** The policy of `npm run bff` without `--policy`: a client that hides nothing. */
+export const DEFAULT_CLIENT_POLICY: ClientPolicy = {
+  name: 'default',
+  defaultPort: 4300,
+  contract: { excludeTags: [] },
+};

@@ -27,8 +27,8 @@ export interface TestProcess {
 }
 
 /** Runs a TypeScript entry point (relative to the repo root) the way `npm start` does. */
-export function startTsProcess(entry: string, env: Record<string, string | undefined>): TestProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry)], {
+export function startTsProcess(entry: string, env: Record<string, string | undefined>, args: readonly string[] = []): TestProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
