@@ -9,11 +9,45 @@ export interface ClientPolicy {
   defaultPort: number;
   /** Schema elements tagged with any of these are hidden from this client's API schema. */
   contract: { excludeTags: readonly string[] };
+  /** Per-operation limits; every rejection is HTTP 400 with its own `extensions.code`. */
+  limits: OperationLimits;
 }
+
+export interface OperationLimits {
+  /** Deepest nesting of fields, fragments expanded (`{ a { b } }` is 2). */
+  maxDepth: number;
+  /** Aliased fields in one operation. */
+  maxAliases: number;
+  /** Fields selected at the root of one operation (fragments expanded). */
+  maxRootFields: number;
+  /** Lexical tokens in one document; counted before parsing, so a huge document costs little. */
+  maxTokens: number;
+  /** Estimated cost: `@cost` weights (1 per object, 0 per scalar by default) times list sizes. */
+  maxCost: number;
+  /** List size assumed when a list has no `@listSize` and no `first`/`last` argument. */
+  defaultListSize: number;
+  /** Operations in one HTTP batch (a JSON array); 1 turns batching off. */
+  maxBatchSize: number;
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** Limits of a client that says nothing else: generous, but never unlimited. */
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  maxDepth: 15,
+  maxAliases: 50,
+  maxRootFields: 15,
+  maxTokens: 10_000,
+  maxCost: 50_000,
+  defaultListSize: 10,
+  maxBatchSize: 10,
+  maxBodyBytes: 1024 * 1024,
+};
 
 /** The policy of `npm run bff` without `--policy`: a client that hides nothing. */
 export const DEFAULT_CLIENT_POLICY: ClientPolicy = {
   name: 'default',
   defaultPort: 4300,
   contract: { excludeTags: [] },
+  limits: DEFAULT_OPERATION_LIMITS,
 };

@@ -5,4 +5,16 @@ export const mobilePolicy: ClientPolicy = {
   name: 'mobile',
   defaultPort: 4001,
   contract: { excludeTags: ['internal', 'web-only'] },
+  // Stricter than web on every axis: the app's operations are known in advance and small.
+  limits: {
+    maxDepth: 8,
+    maxAliases: 10,
+    maxRootFields: 5,
+    maxTokens: 2_000,
+    maxCost: 5_000,
+    defaultListSize: 10,
+    // One round trip for a screen's several operations matters on a mobile network.
+    maxBatchSize: 5,
+    maxBodyBytes: 32 * 1024,
+  },
 };

@@ -5,4 +5,15 @@ export const webPolicy: ClientPolicy = {
   name: 'web',
   defaultPort: 4000,
   contract: { excludeTags: ['internal', 'mobile-only'] },
+  limits: {
+    maxDepth: 12,
+    maxAliases: 30,
+    maxRootFields: 10,
+    maxTokens: 5_000,
+    maxCost: 20_000,
+    defaultListSize: 10,
+    // The web app sends one operation per request; it gains nothing from HTTP batches.
+    maxBatchSize: 1,
+    maxBodyBytes: 256 * 1024,
+  },
 };

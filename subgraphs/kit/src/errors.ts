@@ -20,6 +20,36 @@ export enum ErrorCode {
   BAD_REQUEST = 'BAD_REQUEST',
   /** Anything unexpected; the message is masked and the details are logged. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+
+  // Per-client operation limits (the BFFs). Each message names the limit and the measured value.
+  /** The request body is larger than the client's limit. */
+  BODY_LIMIT_EXCEEDED = 'BODY_LIMIT_EXCEEDED',
+  /** More operations in one HTTP batch than the client may send. */
+  BATCH_LIMIT_EXCEEDED = 'BATCH_LIMIT_EXCEEDED',
+  /** The document has more lexical tokens than allowed; it was not parsed. */
+  TOKEN_LIMIT_EXCEEDED = 'TOKEN_LIMIT_EXCEEDED',
+  /** Selections nest deeper than allowed. */
+  DEPTH_LIMIT_EXCEEDED = 'DEPTH_LIMIT_EXCEEDED',
+  /** More aliases than allowed. */
+  ALIAS_LIMIT_EXCEEDED = 'ALIAS_LIMIT_EXCEEDED',
+  /** More root fields in one operation than allowed. */
+  ROOT_FIELD_LIMIT_EXCEEDED = 'ROOT_FIELD_LIMIT_EXCEEDED',
+  /** The operation's estimated cost (@cost, @listSize, first/last) is above the client's budget. */
+  COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
+  /** The document does not parse. */
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  /** The document does not validate against the client's API schema. */
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+
+  // Persisted queries (the BFFs).
+  /** Automatic persisted query: the hash is not registered yet; send the query with it. */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
+  /** Safelisted client: the hash is in no manifest of a supported app version. */
+  PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** The sha256 of the query text is not the hash sent with it. */
+  PERSISTED_QUERY_HASH_MISMATCH = 'PERSISTED_QUERY_HASH_MISMATCH',
+  /** This client may only send persisted queries (by hash), not query text. */
+  PERSISTED_QUERY_REQUIRED = 'PERSISTED_QUERY_REQUIRED',
 }
 
 export function badUserInput(field: string, message: string): GraphQLError {

@@ -1,7 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
-import { apolloLifecycle, createGraphQLHttpServer, type ApolloLifecycle, DEFAULT_MAX_BODY_BYTES, type GraphQLHttpServer } from '@subgraphs/kit';
+import { apolloLifecycle, createGraphQLHttpServer, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
+import { createOperationGate } from '../gate/operation-gate';
+import { costModelFromSupergraph } from '../limits/cost-model';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
 import type { ClientPolicy } from '../policy';
@@ -29,8 +31,7 @@ export interface BffServer {
 }
 
 /** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
-export function remoteSubgraphUrls(supergraphSdl: string, overrides: Readonly<Record<string, string>> = {}): string[] {
-  const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
+export function remoteSubgraphUrls(supergraph: Supergraph, overrides: Readonly<Record<string, string>> = {}): string[] {
   return supergraph
     .subgraphsMetadata()
     .filter((s) => s.name !== EXPERIENCE_SUBGRAPH_NAME)
@@ -40,19 +41,29 @@ export function remoteSubgraphUrls(supergraphSdl: string, overrides: Readonly<Re
 /** Builds (does not start) one client's BFF: its gateway, its policy, its HTTP server. */
 export function createBffServer(options: BffServerOptions): BffServer {
   const mode = options.mode ?? 'development';
+  const { limits } = options.policy;
+  // Router features (@authenticated, @requiresScopes) are ours to enforce, so accept them here.
+  const supergraph = Supergraph.build(options.supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
+  const gate = createOperationGate({
+    limits,
+    apiSchema: supergraph.apiSchema().toGraphQLJSSchema(),
+    costModel: costModelFromSupergraph(options.supergraphSdl),
+  });
   const gateway = createGateway(options);
   const apollo = new ApolloServer<BffContext>({
     gateway,
     introspection: mode === 'development',
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
-    allowBatchedHttpRequests: true,
+    allowBatchedHttpRequests: limits.maxBatchSize > 1,
     plugins: mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
   });
-  const subgraphsAnswered = subgraphReadiness(remoteSubgraphUrls(options.supergraphSdl, options.subgraphUrls));
+  const subgraphsAnswered = subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls));
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     apollo,
-    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: limits.maxBodyBytes,
+    bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
+    prepare: gate,
     isReady: async (): Promise<boolean> => lifecycle.started() && (await subgraphsAnswered()),
     context: async (req) => contextFromRequest(req),
   });

@@ -13,7 +13,27 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   isReady: () => Promise<boolean>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** How a too-large body is answered. @default { status: 413, code: BAD_REQUEST } */
+  bodyLimitRejection?: { status: number; code: ErrorCode };
+  /**
+   * Sees each GraphQL request before Apollo does, and may rewrite it (say, put the text of a
+   * persisted query in) or answer it itself with a rejection.
+   */
+  prepare?: (request: HTTPGraphQLRequest, req: IncomingMessage) => Promise<HTTPGraphQLRequest | Rejection>;
 }
+
+/** A request answered before it reaches Apollo: one GraphQL error with a stable code. */
+export interface Rejection {
+  rejected: true;
+  status: number;
+  code: ErrorCode;
+  message: string;
+  /** Extra `extensions` fields (e.g. the measured value and the limit). */
+  details?: Record<string, unknown>;
+}
+
+export const isRejection = (value: unknown): value is Rejection =>
+  typeof value === 'object' && value !== null && (value as Rejection).rejected === true;
 
 export interface GraphQLHttpServer {
   readonly server: Server;
@@ -61,7 +81,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       try {
         text = await readBody(req, options.maxBodyBytes);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJsonError(res, 413, ErrorCode.BAD_REQUEST, error.message);
+        if (error instanceof BodyTooLargeError) {
+          const { status, code } = options.bodyLimitRejection ?? { status: 413, code: ErrorCode.BAD_REQUEST };
+          return sendJsonError(res, status, code, error.message);
+        }
         throw error;
       }
       const contentType = headers.get('content-type') ?? '';
@@ -75,12 +98,17 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         body = text;
       }
     }
-    const httpGraphQLRequest: HTTPGraphQLRequest = {
+    let httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
       search: url.search,
       body,
     };
+    if (options.prepare) {
+      const prepared = await options.prepare(httpGraphQLRequest, req);
+      if (isRejection(prepared)) return sendJsonError(res, prepared.status, prepared.code, prepared.message, prepared.details);
+      httpGraphQLRequest = prepared;
+    }
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
       context: () => options.context(req),

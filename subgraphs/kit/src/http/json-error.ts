@@ -2,8 +2,14 @@ import type { ServerResponse } from 'node:http';
 import { ErrorCode } from '../errors';
 
 /** Answers a request that never reached GraphQL with a GraphQL-shaped error body. */
-export function sendJsonError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+export function sendJsonError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): void {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...details } }] });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

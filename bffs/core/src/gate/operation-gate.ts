@@ -1,0 +1,134 @@
+import type { HTTPGraphQLRequest } from '@apollo/server';
+import { ErrorCode, type Rejection } from '@subgraphs/kit';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import type { CostModel } from '../limits/cost-model';
+import { countTokens } from '../limits/count-tokens';
+import { MaxAliasesRule } from '../limits/MaxAliasesRule';
+import { MaxCostRule } from '../limits/MaxCostRule';
+import { MaxDepthRule } from '../limits/MaxDepthRule';
+import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
+import type { OperationLimits } from '../policy';
+import { MalformedRequestError, parseGraphQLRequest, rebuildRequest, type OperationRequest } from './graphql-request';
+import { LruCache } from './lru-cache';
+
+export interface OperationGateOptions {
+  limits: OperationLimits;
+  /** The client's API schema (what its contract lets it see). */
+  apiSchema: GraphQLSchema;
+  costModel: CostModel;
+  /**
+   * Turns a persisted-query request into one with query text (or refuses it). Absent: the
+   * client sends query text, and a `persistedQuery` extension is left to Apollo.
+   */
+  resolvePersisted?: (operation: OperationRequest) => Promise<OperationRequest | Rejection>;
+  /** Called once an operation with query text has passed every limit (APQ registers here). */
+  admitted?: (operation: OperationRequest) => Promise<void>;
+}
+
+const rejection = (status: number, code: ErrorCode, message: string, details?: Record<string, unknown>): Rejection => ({
+  rejected: true,
+  status,
+  code,
+  message,
+  details,
+});
+
+/** What limits say about one document, independent of variables: computed once per text. */
+type Checked = { document: DocumentNode; error?: GraphQLError } | { document?: undefined };
+
+/**
+ * The BFF's front gate: every request passes here before Apollo sees it. It enforces the
+ * client's batch, token, depth, alias, root-field and cost limits, and resolves persisted
+ * queries. It runs only the cheap, linear limit rules; the full GraphQL validation (and its
+ * quadratic parts) runs afterwards in Apollo, on documents that are already known to be
+ * small. Each rejection is a 400 with a stable code and the measured value.
+ */
+export function createOperationGate(options: OperationGateOptions): (request: HTTPGraphQLRequest) => Promise<HTTPGraphQLRequest | Rejection> {
+  const { limits } = options;
+  const staticRules: ValidationRule[] = [MaxDepthRule(limits.maxDepth), MaxAliasesRule(limits.maxAliases), MaxRootFieldsRule(limits.maxRootFields)];
+  const checked = new LruCache<string, Checked>(2_000);
+
+  const check = (query: string): Checked => {
+    const cached = checked.get(query);
+    if (cached) return cached;
+    let result: Checked;
+    try {
+      const document = parse(query, { maxTokens: limits.maxTokens });
+      const [error] = validate(options.apiSchema, document, staticRules, { maxErrors: 1 });
+      result = { document, error };
+    } catch {
+      result = {}; // a syntax error: Apollo reports it with its own GRAPHQL_PARSE_FAILED
+    }
+    checked.set(query, result);
+    return result;
+  };
+
+  const admit = async (operation: OperationRequest): Promise<OperationRequest | Rejection> => {
+    let resolved = operation;
+    if (options.resolvePersisted) {
+      const outcome = await options.resolvePersisted(operation);
+      if ('rejected' in outcome) return outcome;
+      resolved = outcome;
+    }
+    const query = resolved.query;
+    if (query === undefined) return resolved; // Apollo answers "must contain a query"
+    const tokens = countTokens(query, Number.POSITIVE_INFINITY);
+    if (tokens !== undefined && tokens > limits.maxTokens) {
+      return rejection(400, ErrorCode.TOKEN_LIMIT_EXCEEDED, `Number of tokens is ${tokens}, over this client's limit of ${limits.maxTokens} (maxTokens).`, {
+        limit: limits.maxTokens,
+        measured: tokens,
+      });
+    }
+    const result = check(query);
+    if (!result.document) return resolved;
+    const error =
+      result.error ??
+      validate(
+        options.apiSchema,
+        result.document,
+        [MaxCostRule({ maxCost: limits.maxCost, defaultListSize: limits.defaultListSize, model: options.costModel, variables: resolved.variables })],
+        { maxErrors: 1 },
+      )[0];
+    if (error) {
+      const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
+      return rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { limit, measured });
+    }
+    await options.admitted?.(resolved);
+    return resolved;
+  };
+
+  return async (request) => {
+    let parsed;
+    try {
+      parsed = parseGraphQLRequest(request);
+    } catch (error) {
+      if (error instanceof MalformedRequestError) return rejection(400, ErrorCode.BAD_REQUEST, error.message);
+      throw error;
+    }
+    if (parsed.kind === 'passthrough') return request;
+    if (parsed.kind === 'batch') {
+      const size = parsed.operations.length;
+      if (size === 0) return rejection(400, ErrorCode.BAD_REQUEST, 'An HTTP batch must contain at least one operation.');
+      if (size > limits.maxBatchSize) {
+        const what = limits.maxBatchSize === 1 ? ' (this client does not batch)' : '';
+        return rejection(
+          400,
+          ErrorCode.BATCH_LIMIT_EXCEEDED,
+          `Number of operations in the batch is ${size}, over this client's limit of ${limits.maxBatchSize} (maxBatchSize)${what}.`,
+          { limit: limits.maxBatchSize, measured: size },
+        );
+      }
+      const operations: OperationRequest[] = [];
+      for (const [index, operation] of parsed.operations.entries()) {
+        const outcome = await admit(operation);
+        // One bad operation refuses the whole batch: a client must not get half a screen silently.
+        if ('rejected' in outcome) return { ...outcome, details: { ...outcome.details, batchIndex: index } };
+        operations.push(outcome);
+      }
+      return rebuildRequest(request, { kind: 'batch', operations });
+    }
+    const outcome = await admit(parsed.operation);
+    if ('rejected' in outcome) return outcome;
+    return outcome === parsed.operation ? request : rebuildRequest(request, { kind: 'single', operation: outcome });
+  };
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { accountsSubgraph } from '@subgraphs/accounts';
+import { catalogSubgraph } from '@subgraphs/catalog';
+import { inventorySubgraph } from '@subgraphs/inventory';
+import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { ordersSubgraph } from '@subgraphs/orders';
+import { reviewsSubgraph } from '@subgraphs/reviews';
+import { checkedInSupergraph, createBffServer, type BffDefinition, type BffMode, type BffServer } from '../../src';
+
+export interface TestBff {
+  url: string;
+  server: BffServer;
+  /** POSTs a JSON body (an operation or a batch) to /graphql. */
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  /** GETs /graphql with these query parameters (objects are JSON-encoded). */
+  get(params: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+export interface TestStack {
+  bff(definition: BffDefinition, mode?: BffMode): Promise<TestBff>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The five domain subgraphs in this process (PGlite in memory, real HTTP on 127.0.0.1),
+ * and BFFs over them built from the checked-in client supergraphs.
+ */
+export async function startTestStack(): Promise<TestStack> {
+  const subgraphs: TestSubgraph[] = await Promise.all(
+    [accountsSubgraph, catalogSubgraph, inventorySubgraph, reviewsSubgraph, ordersSubgraph].map((d: any) => startTestSubgraph(d, 'pglite')),
+  );
+  const subgraphUrls = Object.fromEntries(
+    ['accounts', 'catalog', 'inventory', 'reviews', 'orders'].map((name, i) => [name, `${subgraphs[i]!.url}/graphql`]),
+  );
+  const bffs: BffServer[] = [];
+  return {
+    bff: async (definition, mode = 'development') => {
+      const server = createBffServer({
+        policy: definition.policy,
+        experience: definition.experience,
+        supergraphSdl: readFileSync(checkedInSupergraph(definition.policy.name), 'utf8'),
+        subgraphUrls,
+        mode,
+      });
+      bffs.push(server);
+      const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
+      const read = async (response: Response) => {
+        const text = await response.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON; the test sees the text
+        }
+        return { status: response.status, body, headers: response.headers };
+      };
+      return {
+        url,
+        server,
+        post: async (body, headers = {}) =>
+          read(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })),
+        get: async (params, headers = {}) => {
+          const search = new URLSearchParams();
+          for (const [name, value] of Object.entries(params)) search.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+          // Apollo's CSRF prevention wants a non-simple header on GETs; real clients send one.
+          return read(await fetch(`${url}?${search}`, { headers: { 'apollo-require-preflight': 'true', ...headers } }));
+        },
+      };
+    },
+    stop: async () => {
+      await Promise.all(bffs.map((b) => b.stop()));
+      await Promise.all(subgraphs.map((s) => s.stop()));
+    },
+  };
+}
