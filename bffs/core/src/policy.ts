@@ -11,7 +11,29 @@ export interface ClientPolicy {
   contract: { excludeTags: readonly string[] };
   /** Per-operation limits; every rejection is HTTP 400 with its own `extensions.code`. */
   limits: OperationLimits;
+  persistedQueries: PersistedQueryPolicy;
+  /** Introspection in production mode (development mode always has it). */
+  introspectionInProduction: boolean;
 }
+
+/**
+ * - `automatic`: automatic persisted queries (APQ): a client sends a hash, and the query
+ *   text once when the hash is unknown; free text is allowed too. For clients that change
+ *   daily (the web app).
+ * - `safelist`: only operations from the manifests of supported app versions run, by hash.
+ *   For clients whose builds are fixed once shipped (the mobile app).
+ */
+export type PersistedQueryPolicy =
+  | { mode: 'automatic' }
+  | {
+      mode: 'safelist';
+      /** Directory of `<appVersion>.json` manifests, relative to the repository root. */
+      manifestsDir: string;
+      /** App versions still supported; retiring one removes its operations from the safelist. */
+      supportedAppVersions: readonly string[];
+      /** Whether query text (not a hash) is accepted: a convenience for development only. */
+      freeText: { development: boolean; production: boolean };
+    };
 
 export interface OperationLimits {
   /** Deepest nesting of fields, fragments expanded (`{ a { b } }` is 2). */
@@ -50,4 +72,6 @@ export const DEFAULT_CLIENT_POLICY: ClientPolicy = {
   defaultPort: 4300,
   contract: { excludeTags: [] },
   limits: DEFAULT_OPERATION_LIMITS,
+  persistedQueries: { mode: 'automatic' },
+  introspectionInProduction: false,
 };

@@ -17,4 +17,12 @@ export const mobilePolicy: ClientPolicy = {
     maxBatchSize: 5,
     maxBodyBytes: 32 * 1024,
   },
+  persistedQueries: {
+    mode: 'safelist',
+    manifestsDir: 'schema/manifests/mobile',
+    supportedAppVersions: ['1.0.0'],
+    freeText: { development: true, production: false },
+  },
+  // Nobody but the app calls this API, and the app needs no introspection.
+  introspectionInProduction: false,
 };

@@ -1,4 +1,102 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createBffServer, checkedInSupergraph } from '@bff/core';
 import { describeBffConformance } from '@bff/core/test/conformance';
+import { startTestStack, type TestBff, type TestStack } from '@bff/core/test/support/test-stack';
+import type { PersistedQueryManifest } from '@bff/core/src/persisted/manifest';
+import { sha256Hex } from '@bff/core/src/persisted/manifest';
+import { REPO_ROOT } from '@subgraphs/kit';
 import { mobileBff } from '../src/bff';
 
 describeBffConformance(mobileBff);
+
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
+const idOf = (name: string) => manifest.operations.find((op) => op.name === name)!.id;
+const persisted = (name: string) => ({ persistedQuery: { version: 1, sha256Hash: idOf(name) } });
+
+describe('mobile BFF: persisted queries', () => {
+  let stack: TestStack;
+  let dev: TestBff;
+  let production: TestBff;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    dev = await stack.bff(mobileBff, 'development');
+    production = await stack.bff(mobileBff, 'production');
+  });
+  afterAll(() => stack?.stop());
+
+  test('a hash-only GET from the app manifest runs the feed', async () => {
+    const { status, body } = await production.get({ variables: { first: 3, dpr: 3 }, extensions: persisted('MobileFeed') });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.products.nodes).toHaveLength(3);
+    expect(body.data.products.nodes[0].card).toMatchObject({ title: expect.any(String), priceLabel: expect.stringMatching(/^\$/) });
+  });
+
+  test('a POST batch of three hash-only operations answers all three', async () => {
+    const { status, body } = await production.post(
+      [
+        { variables: { first: 2 }, extensions: persisted('MobileFeed') },
+        { variables: { id: 'p-0002' }, extensions: persisted('ProductDetail') },
+        { extensions: persisted('MyOrders') },
+      ],
+      { 'x-user-id': 'u-002', 'x-user-scopes': 'orders:read' },
+    );
+    expect(status).toBe(200);
+    expect(body).toHaveLength(3);
+    expect(body[0].data.products.nodes).toHaveLength(2);
+    expect(body[1].data.product).toMatchObject({ id: 'p-0002', reviews: { nodes: expect.any(Array) } });
+    expect(body[2].data.myOrders.nodes.length).toBeGreaterThan(0);
+  });
+
+  test('an unknown id is refused with PERSISTED_QUERY_NOT_IN_LIST', async () => {
+    const { status, body } = await production.get({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect(body.errors[0].message).toMatch(/supported app version \(1\.0\.0\)/);
+  });
+
+  test('query text whose hash is not the one sent is refused', async () => {
+    const { status, body } = await dev.post({ query: '{ products { nodes { id } } }', extensions: persisted('MobileFeed') });
+    expect(status).toBe(400);
+    expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_HASH_MISMATCH');
+  });
+
+  test('free text is refused in production and allowed in development', async () => {
+    const query = '{ products(first: 1) { nodes { id } } }';
+    const refused = await production.post({ query });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
+    const allowed = await dev.post({ query });
+    expect(allowed.body.data.products.nodes).toHaveLength(1);
+  });
+
+  test('introspection is off in production, even where free text is allowed', async () => {
+    const introspection = { query: '{ __schema { queryType { name } } }' };
+    expect((await production.post(introspection)).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
+    const lenient = await stack.bff(
+      { ...mobileBff, policy: { ...mobileBff.policy, persistedQueries: { ...(mobileBff.policy.persistedQueries as any), freeText: { development: true, production: true } } } },
+      'production',
+    );
+    const refused = await lenient.post(introspection);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].message).toMatch(/introspection is not allowed/);
+    expect((await dev.post(introspection)).body.data.__schema.queryType.name).toBe('Query');
+  });
+
+  test('a persisted operation that no longer validates stops the start, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifests-'));
+    try {
+      const body = 'query Stale { product(id: "p-0001") { richDescription } }'; // web-only: not in the mobile API
+      const stale: PersistedQueryManifest = { ...manifest, operations: [...manifest.operations, { id: sha256Hex(body), name: 'Stale', type: 'query', body }] };
+      writeFileSync(join(dir, '0.9.0.json'), JSON.stringify(stale));
+      const policy = { ...mobileBff.policy, persistedQueries: { ...(mobileBff.policy.persistedQueries as any), manifestsDir: dir, supportedAppVersions: ['0.9.0'] } };
+      expect(() =>
+        createBffServer({ policy, experience: mobileBff.experience, supergraphSdl: readFileSync(checkedInSupergraph('mobile'), 'utf8') }),
+      ).toThrow(/Stale \(app 0\.9\.0.*Cannot query field "richDescription"/s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,4 +16,7 @@ export const webPolicy: ClientPolicy = {
     maxBatchSize: 1,
     maxBodyBytes: 256 * 1024,
   },
+  persistedQueries: { mode: 'automatic' },
+  // Web developers point their tools at production; the API schema is public anyway.
+  introspectionInProduction: true,
 };

@@ -78,5 +78,6 @@ export function rebuildRequest(request: HTTPGraphQLRequest, parsed: ParsedReques
 
 /** Apollo checks present keys (`extensions: undefined` is "not an object"), so drop absent ones. */
 function compact(operation: OperationRequest): Record<string, unknown> {
+  // Object.entries skips symbol keys, so internal markers never reach Apollo.
   return Object.fromEntries(Object.entries(operation).filter(([, value]) => value !== undefined));
 }

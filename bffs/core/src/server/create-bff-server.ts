@@ -4,6 +4,8 @@ import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federa
 import { apolloLifecycle, createGraphQLHttpServer, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
 import { createOperationGate } from '../gate/operation-gate';
 import { costModelFromSupergraph } from '../limits/cost-model';
+import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
+import { persistedQueryHandlers } from '../persisted/persisted-queries';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
 import type { ClientPolicy } from '../policy';
@@ -20,6 +22,8 @@ export interface BffServerOptions {
   subgraphUrls?: Readonly<Record<string, string>>;
   /** @default 'development' */
   mode?: BffMode;
+  /** Where automatic persisted queries are kept. @default in memory */
+  apqStore?: ApqStore;
 }
 
 export interface BffServer {
@@ -44,18 +48,27 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const { limits } = options.policy;
   // Router features (@authenticated, @requiresScopes) are ours to enforce, so accept them here.
   const supergraph = Supergraph.build(options.supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
+  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  const persisted = persistedQueryHandlers(options.policy.persistedQueries, mode, {
+    apiSchema,
+    apqStore: options.apqStore ?? memoryApqStore(),
+  });
   const gate = createOperationGate({
     limits,
-    apiSchema: supergraph.apiSchema().toGraphQLJSSchema(),
+    apiSchema,
     costModel: costModelFromSupergraph(options.supergraphSdl),
+    resolvePersisted: persisted.resolvePersisted,
+    admitted: persisted.admitted,
   });
   const gateway = createGateway(options);
   const apollo = new ApolloServer<BffContext>({
     gateway,
-    introspection: mode === 'development',
+    introspection: mode === 'development' || options.policy.introspectionInProduction,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: limits.maxBatchSize > 1,
+    // Persisted queries are resolved in the front gate (see persisted-queries.ts), not by Apollo.
+    persistedQueries: false,
     plugins: mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
   });
   const subgraphsAnswered = subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls));

@@ -30,6 +30,8 @@ export interface Rejection {
   message: string;
   /** Extra `extensions` fields (e.g. the measured value and the limit). */
   details?: Record<string, unknown>;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
 }
 
 export const isRejection = (value: unknown): value is Rejection =>
@@ -106,7 +108,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     };
     if (options.prepare) {
       const prepared = await options.prepare(httpGraphQLRequest, req);
-      if (isRejection(prepared)) return sendJsonError(res, prepared.status, prepared.code, prepared.message, prepared.details);
+      if (isRejection(prepared)) return sendJsonError(res, prepared.status, prepared.code, prepared.message, prepared.details, prepared.headers);
       httpGraphQLRequest = prepared;
     }
     const result = await options.apollo.executeHTTPGraphQLRequest({

@@ -8,8 +8,9 @@ export function sendJsonError(
   code: ErrorCode,
   message: string,
   details: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code, ...details } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { ErrorCode, REPO_ROOT, type Rejection } from '@subgraphs/kit';
+import type { GraphQLSchema } from 'graphql';
+import type { OperationRequest } from '../gate/graphql-request';
+import type { PersistedQueryPolicy } from '../policy';
+import type { BffMode } from '../server/create-bff-server';
+import type { ApqStore } from './apq-store';
+import { sha256Hex } from './manifest';
+import { loadSafelist, type SafelistedOperation } from './safelist';
+
+export interface PersistedQueryHandlers {
+  resolvePersisted(operation: OperationRequest): Promise<OperationRequest | Rejection>;
+  admitted(operation: OperationRequest): Promise<void>;
+  /** The safelist, for start-up work (pre-planning) and tests; empty in automatic mode. */
+  safelist: ReadonlyMap<string, SafelistedOperation>;
+}
+
+const SHA256_HEX = /^[a-f0-9]{64}$/;
+/** APQ's "not found" is part of the protocol, not a failure: 200, never cached (as Apollo Server does). */
+const APQ_MISS_HEADERS = { 'cache-control': 'private, no-cache, must-revalidate' };
+
+const reject = (status: number, code: ErrorCode, message: string, headers?: Record<string, string>): Rejection => ({
+  rejected: true,
+  status,
+  code,
+  message,
+  headers,
+});
+
+/** Marks an APQ registration to store once the operation has passed every limit. */
+const REGISTER = Symbol('register persisted query');
+type Registering = OperationRequest & { [REGISTER]?: string };
+
+function withoutPersistedExtension(operation: OperationRequest): OperationRequest {
+  if (!operation.extensions?.persistedQuery) return operation;
+  const { persistedQuery: _, ...rest } = operation.extensions;
+  return { ...operation, extensions: Object.keys(rest).length ? rest : undefined };
+}
+
+/**
+ * Persisted queries as the client's policy says: automatic (APQ, register on miss) or a
+ * safelist (manifests of supported app versions). Apollo's own APQ is off in the BFF: this
+ * runs in the front gate, so limits apply to the query text whatever way it arrived, and
+ * a query is registered only once it has passed them.
+ */
+export function persistedQueryHandlers(
+  policy: PersistedQueryPolicy,
+  mode: BffMode,
+  options: { apiSchema: GraphQLSchema; apqStore: ApqStore },
+): PersistedQueryHandlers {
+  const safelist =
+    policy.mode === 'safelist' ? loadSafelist(resolve(REPO_ROOT, policy.manifestsDir), policy.supportedAppVersions, options.apiSchema) : new Map();
+  const freeTextAllowed = policy.mode === 'automatic' || policy.freeText[mode];
+
+  const resolvePersisted = async (operation: OperationRequest): Promise<OperationRequest | Rejection> => {
+    const persisted = operation.extensions?.persistedQuery;
+    if (!persisted) {
+      if (operation.query !== undefined && !freeTextAllowed) {
+        return reject(
+          400,
+          ErrorCode.PERSISTED_QUERY_REQUIRED,
+          'This client only runs persisted queries: send extensions.persistedQuery.sha256Hash of an operation from its manifest.',
+        );
+      }
+      return operation;
+    }
+    if (persisted.version !== 1) return reject(400, ErrorCode.BAD_REQUEST, 'Unsupported persisted query version; use version 1.');
+    const hash = persisted.sha256Hash;
+    if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {
+      return reject(400, ErrorCode.BAD_REQUEST, 'extensions.persistedQuery.sha256Hash must be 64 lower-case hex characters.');
+    }
+    if (operation.query !== undefined && sha256Hex(operation.query) !== hash) {
+      return reject(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it.');
+    }
+    const plain = withoutPersistedExtension(operation);
+
+    if (policy.mode === 'safelist') {
+      const entry = safelist.get(hash);
+      if (!entry) {
+        return reject(
+          400,
+          ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
+          `Persisted query ${hash} is in no manifest of a supported app version (${policy.supportedAppVersions.join(', ')}).`,
+        );
+      }
+      return { ...plain, query: entry.body };
+    }
+
+    if (operation.query !== undefined) return { ...plain, [REGISTER]: hash } as Registering;
+    const stored = await options.apqStore.get(hash);
+    if (stored === undefined) return reject(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', APQ_MISS_HEADERS);
+    return { ...plain, query: stored };
+  };
+
+  return {
+    resolvePersisted,
+    admitted: async (operation) => {
+      const hash = (operation as Registering)[REGISTER];
+      if (hash && operation.query !== undefined) await options.apqStore.set(hash, operation.query);
+    },
+    safelist,
+  };
+}
