@@ -64,12 +64,12 @@ describe('the domain supergraph under each client contract', () => {
   test('web sees large-screen fields, never mobile-only or internal ones', () => {
     const web = applyContract(composed.supergraphSdl, { excludeTags: ['internal', 'mobile-only'] });
     expect(web.apiSchemaSdl).toContain('richDescription');
-    expect(web.hidden).toEqual(['Product.thumbnailUrl', 'User.email']);
+    expect(web.hidden).toEqual(['CacheControlScope', 'Product.thumbnailUrl', 'User.email']);
   });
 
   test('mobile sees compact fields, never web-only or internal ones', () => {
     const mobile = applyContract(composed.supergraphSdl, { excludeTags: ['internal', 'web-only'] });
     expect(mobile.apiSchemaSdl).toContain('thumbnailUrl');
-    expect(mobile.hidden).toEqual(['Product.richDescription', 'User.email']);
+    expect(mobile.hidden).toEqual(['CacheControlScope', 'Product.richDescription', 'User.email']);
   });
 });

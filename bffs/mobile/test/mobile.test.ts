@@ -34,6 +34,23 @@ describe('mobile BFF: persisted queries', () => {
     expect(body.data.products.nodes[0].card).toMatchObject({ title: expect.any(String), priceLabel: expect.stringMatching(/^\$/) });
   });
 
+  test('persisted GETs carry Cache-Control from the cache hints: public for the catalog, never for orders', async () => {
+    const feed = await production.get({ variables: { first: 3 }, extensions: persisted('MobileFeed') });
+    // catalog's product list (60 s) is the tightest hint the feed touches (reviews 120 s, products 300 s).
+    expect(feed.headers.get('cache-control')).toBe('max-age=60, public');
+    const orders = await production.get({ extensions: persisted('MyOrders') }, { 'x-user-id': 'u-002', 'x-user-scopes': 'orders:read' });
+    expect(orders.body.data.myOrders.nodes.length).toBeGreaterThan(0);
+    expect(orders.headers.get('cache-control')).toBe('no-store');
+    const post = await production.post({ variables: { first: 3 }, extensions: persisted('MobileFeed') });
+    expect(post.headers.get('cache-control')).toBe('no-store');
+  });
+
+  test('the feed request is at most 200 bytes on the wire before headers', () => {
+    const search = new URLSearchParams({ extensions: JSON.stringify(persisted('MobileFeed')) }).toString();
+    const requestLine = `GET /graphql?${search} HTTP/1.1\r\n`;
+    expect(Buffer.byteLength(requestLine)).toBeLessThanOrEqual(200);
+  });
+
   test('a POST batch of three hash-only operations answers all three', async () => {
     const { status, body } = await production.post(
       [

@@ -9,7 +9,8 @@ import { persistedQueryHandlers } from '../persisted/persisted-queries';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
 import type { ClientPolicy } from '../policy';
-import { contextFromRequest, type BffContext } from './context';
+import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
+import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
 import { subgraphReadiness } from './subgraph-readiness';
 
 export type BffMode = 'development' | 'production';
@@ -69,7 +70,10 @@ export function createBffServer(options: BffServerOptions): BffServer {
     allowBatchedHttpRequests: limits.maxBatchSize > 1,
     // Persisted queries are resolved in the front gate (see persisted-queries.ts), not by Apollo.
     persistedQueries: false,
-    plugins: mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [postResponsesUncachedPlugin(), ...(mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    // Clients (not browsers) identify themselves with this header, which also proves the
+    // request is not a cross-site form post.
+    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', CLIENT_NAME_HEADER] },
   });
   const subgraphsAnswered = subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls));
   const http: GraphQLHttpServer = createGraphQLHttpServer({
