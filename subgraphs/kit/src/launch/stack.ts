@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../paths';
 
@@ -13,6 +14,25 @@ export interface StackService {
   readyPath: string;
   /** Path clients use, printed when the stack is up. */
   publicPath: string;
+  /** A copy-paste request against the service's URL, printed when the stack is up. */
+  example?: (url: string) => string;
+}
+
+/** The web app: a free-text POST (APQ works too). */
+function webExample(url: string): string {
+  const query = '{ product(sku: "AUD-0001") { name price { formatted } seo { title } inStock ratingSummary { average count } } }';
+  return `curl -s ${url} -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`;
+}
+
+/** The mobile app: a hash-only GET of the feed from the newest app manifest. */
+function mobileExample(url: string): string {
+  const dir = resolve(REPO_ROOT, 'schema', 'manifests', 'mobile');
+  const newest = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().at(-1);
+  const manifest = newest ? (JSON.parse(readFileSync(resolve(dir, newest), 'utf8')) as { operations: { id: string; name: string }[] }) : undefined;
+  const feed = manifest?.operations.find((op) => op.name === 'MobileFeed');
+  if (!feed) return `(no MobileFeed in schema/manifests/mobile; run npm run pq:manifest -- --client mobile --version 1.0.0)`;
+  const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: feed.id } }));
+  return `curl -s '${url}?extensions=${extensions}' -H 'apollographql-client-name: mobile-app'`;
 }
 
 /** The services of the local stack, in start order. */
@@ -23,8 +43,8 @@ export const STACK: readonly StackService[] = [
   { name: 'reviews', kind: 'subgraph', entry: 'subgraphs/reviews/src/index.ts', defaultPort: 4104, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'orders', kind: 'subgraph', entry: 'subgraphs/orders/src/index.ts', defaultPort: 4105, readyPath: '/health/ready', publicPath: '/graphql' },
   // The BFFs become ready once every subgraph has answered them, so they start last in effect.
-  { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql' },
-  { name: 'mobile-bff', kind: 'bff', entry: 'bffs/mobile/src/index.ts', defaultPort: 4001, readyPath: '/health/ready', publicPath: '/graphql' },
+  { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql', example: webExample },
+  { name: 'mobile-bff', kind: 'bff', entry: 'bffs/mobile/src/index.ts', defaultPort: 4001, readyPath: '/health/ready', publicPath: '/graphql', example: mobileExample },
 ];
 
 export const entryPath = (service: StackService) => resolve(REPO_ROOT, service.entry);

@@ -39,6 +39,15 @@ async function main(): Promise<void> {
   }
   console.log(`\nAll services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const { service, url } of running) console.log(`  ${service.name.padEnd(10)} ${url}${service.publicPath}`);
+  const production = process.env.NODE_ENV === 'production';
+  console.log(
+    production
+      ? '\nProduction policies: mobile runs persisted queries only, introspection per client policy.'
+      : '\nDevelopment mode: introspection on for both BFFs, free-text queries allowed on mobile (NODE_ENV=production npm start for production policies).',
+  );
+  for (const { service, url } of running) {
+    if (service.example) console.log(`\nTry ${service.name}:\n  ${service.example(`${url}${service.publicPath}`)}`);
+  }
   console.log('\nPress Ctrl-C to stop.');
 }
 
