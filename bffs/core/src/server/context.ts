@@ -1,12 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
-/** Headers a BFF passes on to every subgraph fetch of a request. */
-export const FORWARDED_HEADERS = ['authorization', 'x-user-id', 'x-user-scopes'] as const;
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Apollo's client-awareness headers, which clients send to say who they are. */
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
 export const CLIENT_VERSION_HEADER = 'apollographql-client-version';
+/**
+ * Headers a BFF passes on to every subgraph fetch of a request: the caller's credentials
+ * and identity, and which client (and app version) asked, so subgraph logs and metrics can
+ * attribute their work to a client.
+ */
+export const FORWARDED_HEADERS = ['authorization', 'x-user-id', 'x-user-scopes', CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER] as const;
 
 export interface BffContext {
   requestId: string;

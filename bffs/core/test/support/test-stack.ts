@@ -17,6 +17,8 @@ export interface TestBff {
 }
 
 export interface TestStack {
+  /** The domain subgraphs by name. */
+  subgraphs: Record<string, TestSubgraph>;
   bff(definition: BffDefinition, mode?: BffMode): Promise<TestBff>;
   stop(): Promise<void>;
 }
@@ -33,7 +35,9 @@ export async function startTestStack(): Promise<TestStack> {
     ['accounts', 'catalog', 'inventory', 'reviews', 'orders'].map((name, i) => [name, `${subgraphs[i]!.url}/graphql`]),
   );
   const bffs: BffServer[] = [];
+  const names = ['accounts', 'catalog', 'inventory', 'reviews', 'orders'];
   return {
+    subgraphs: Object.fromEntries(names.map((name, i) => [name, subgraphs[i]!])),
     bff: async (definition, mode = 'development') => {
       const server = createBffServer({
         policy: definition.policy,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { openDatabase, quoteIdentifier, type Database } from '../db/database';
 import { migrate, readMigrations } from '../db/migrate';
 import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition } from '../graphql/subgraph-server';
@@ -19,6 +20,10 @@ export interface TestResponse {
 export interface TestSubgraph {
   url: string;
   db: Database;
+  /** TCP connections accepted so far (to observe keep-alive reuse). */
+  connections(): number;
+  /** Headers of every HTTP request received so far, oldest first. */
+  receivedHeaders(): IncomingHttpHeaders[];
   request(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<TestResponse>;
   stop(): Promise<void>;
 }
@@ -48,9 +53,15 @@ export async function startTestSubgraph<Loaders>(
   await migrate(db, readMigrations(definition.migrationsDir), definition.seed);
   const server = createSubgraphServer(definition, db);
   const url = await server.listen(0, '127.0.0.1');
+  let connections = 0;
+  const received: IncomingHttpHeaders[] = [];
+  server.http.server.on('connection', () => (connections += 1));
+  server.http.server.on('request', (req: IncomingMessage) => received.push(req.headers));
   return {
     url,
     db,
+    connections: () => connections,
+    receivedHeaders: () => received,
     request: async (query, variables, headers) => {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

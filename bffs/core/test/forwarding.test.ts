@@ -1,0 +1,48 @@
+import { webBff } from '@bff/web/src/bff';
+import { startTestStack, type TestBff, type TestStack } from './support/test-stack';
+
+describe('what the BFF sends to subgraphs', () => {
+  let stack: TestStack;
+  let web: TestBff;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    web = await stack.bff(webBff);
+  });
+  afterAll(() => stack?.stop());
+
+  test('subgraph fetches reuse keep-alive connections', async () => {
+    const catalog = stack.subgraphs.catalog!;
+    await web.post({ query: '{ product(id: "p-0001") { name } }' }); // warm up one connection
+    const before = catalog.connections();
+    for (let i = 0; i < 20; i++) {
+      const { body } = await web.post({ query: `{ product(id: "p-00${10 + i}") { name } }` });
+      expect(body.errors).toBeUndefined();
+    }
+    // Sequential requests need one socket; a fresh connection per fetch would show 20.
+    expect(catalog.connections() - before).toBeLessThanOrEqual(1);
+  });
+
+  test('identity, client name/version and the request id reach the subgraphs', async () => {
+    const headers = {
+      'x-user-id': 'u-007',
+      'x-user-scopes': 'orders:read',
+      'apollographql-client-name': 'web-app',
+      'apollographql-client-version': '2026.11.1',
+      'x-request-id': 'req-abc-123',
+    };
+    const { body } = await web.post({ query: '{ me { id } myOrders(first: 1) { nodes { customer { id } } } }' }, headers);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.me.id).toBe('u-007');
+    expect(body.data.myOrders.nodes[0].customer.id).toBe('u-007');
+    for (const name of ['accounts', 'orders']) {
+      const seen = stack.subgraphs[name]!.receivedHeaders().at(-1)!;
+      expect(seen).toMatchObject(headers);
+    }
+  });
+
+  test('a request without an id gets one, and an implausible id is replaced', async () => {
+    await web.post({ query: '{ me { id } }' }, { 'x-user-id': 'u-001', 'x-request-id': 'bad id with spaces and $igns' });
+    const seen = stack.subgraphs.accounts!.receivedHeaders().at(-1)!;
+    expect(seen['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
