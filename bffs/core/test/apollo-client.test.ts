@@ -90,7 +90,7 @@ describe('@apollo/client 4 against the BFFs', () => {
       expect(log).toEqual([{ method: 'GET', withQuery: false, batch: false }]);
     });
 
-    test('batches a screen of three operations into one POST', async () => {
+    test('batches a screen of four operations into one POST, across all five subgraphs', async () => {
       const log: { method: string; withQuery: boolean; batch: boolean }[] = [];
       const client = new ApolloClient({
         cache: new InMemoryCache(),
@@ -104,14 +104,18 @@ describe('@apollo/client 4 against the BFFs', () => {
           }),
         ),
       });
-      const [feed, detail, me] = await Promise.all([
+      // catalog + reviews (feed), inventory (detail), accounts (me), orders (my orders).
+      const [feed, detail, me, orders] = await Promise.all([
         client.query({ query: operation('mobile', 'MobileFeed'), variables: { first: 2 } }),
         client.query({ query: operation('mobile', 'ProductDetail'), variables: { id: 'p-0010' } }),
         client.query({ query: operation('mobile', 'Me') }),
+        client.query({ query: operation('mobile', 'MyOrders') }),
       ]);
       expect((feed.data as any).products.nodes).toHaveLength(2);
-      expect((detail.data as any).product.id).toBe('p-0010');
+      expect((feed.data as any).products.nodes[0].card.ratingBadge).toMatch(/★/);
+      expect((detail.data as any).product).toMatchObject({ id: 'p-0010', shippingEstimate: { label: expect.stringMatching(/days$/) } });
       expect((me.data as any).me.id).toBe('u-003');
+      expect((orders.data as any).myOrders.nodes.length).toBeGreaterThan(0);
       expect(log).toEqual([{ method: 'POST', withQuery: false, batch: true }]);
     });
   });

@@ -46,3 +46,25 @@ describe('what the BFF sends to subgraphs', () => {
     expect(seen['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe('readiness', () => {
+  test('a BFF is not ready while one of its subgraphs has never answered', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { checkedInSupergraph, createBffServer } = await import('../src');
+    const { freePort } = await import('@subgraphs/kit/src/testing');
+    const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
+    const bff = createBffServer({
+      policy: webBff.policy,
+      experience: webBff.experience,
+      supergraphSdl: readFileSync(checkedInSupergraph('web'), 'utf8'),
+      subgraphUrls: { accounts: nowhere, catalog: nowhere, inventory: nowhere, reviews: nowhere, orders: nowhere },
+    });
+    const url = await bff.listen(0, '127.0.0.1');
+    try {
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${url}/health/ready`)).status).toBe(503);
+    } finally {
+      await bff.stop();
+    }
+  });
+});
