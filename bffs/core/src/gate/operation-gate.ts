@@ -2,7 +2,8 @@ import type { HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, type Rejection } from '@subgraphs/kit';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { CostModel } from '../limits/cost-model';
-import { countTokens } from '../limits/count-tokens';
+import { maxBatchSizeCheck } from '../limits/max-batch-size-check';
+import { maxTokensCheck } from '../limits/max-tokens-check';
 import { MaxAliasesRule } from '../limits/MaxAliasesRule';
 import { MaxCostRule } from '../limits/MaxCostRule';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
@@ -72,13 +73,8 @@ export function createOperationGate(options: OperationGateOptions): (request: HT
     }
     const query = resolved.query;
     if (query === undefined) return resolved; // Apollo answers "must contain a query"
-    const tokens = countTokens(query, Number.POSITIVE_INFINITY);
-    if (tokens !== undefined && tokens > limits.maxTokens) {
-      return rejection(400, ErrorCode.TOKEN_LIMIT_EXCEEDED, `Number of tokens is ${tokens}, over this client's limit of ${limits.maxTokens} (maxTokens).`, {
-        limit: limits.maxTokens,
-        measured: tokens,
-      });
-    }
+    const tooManyTokens = maxTokensCheck(query, limits.maxTokens);
+    if (tooManyTokens) return tooManyTokens;
     const result = check(query);
     if (!result.document) return resolved;
     const error =
@@ -107,17 +103,8 @@ export function createOperationGate(options: OperationGateOptions): (request: HT
     }
     if (parsed.kind === 'passthrough') return request;
     if (parsed.kind === 'batch') {
-      const size = parsed.operations.length;
-      if (size === 0) return rejection(400, ErrorCode.BAD_REQUEST, 'An HTTP batch must contain at least one operation.');
-      if (size > limits.maxBatchSize) {
-        const what = limits.maxBatchSize === 1 ? ' (this client does not batch)' : '';
-        return rejection(
-          400,
-          ErrorCode.BATCH_LIMIT_EXCEEDED,
-          `Number of operations in the batch is ${size}, over this client's limit of ${limits.maxBatchSize} (maxBatchSize)${what}.`,
-          { limit: limits.maxBatchSize, measured: size },
-        );
-      }
+      const tooMany = maxBatchSizeCheck(parsed.operations.length, limits.maxBatchSize);
+      if (tooMany) return tooMany;
       const operations: OperationRequest[] = [];
       for (const [index, operation] of parsed.operations.entries()) {
         const outcome = await admit(operation);

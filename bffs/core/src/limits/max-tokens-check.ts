@@ -1,0 +1,19 @@
+import { ErrorCode, type Rejection } from '@subgraphs/kit';
+import { countTokens } from './count-tokens';
+
+/**
+ * Limits the lexical tokens of a document. Why: parsing and validating cost grows with the
+ * document; counting tokens first (linear, no tree built) refuses a 100,000-token document
+ * for the price of lexing it, before anything else looks at it.
+ */
+export function maxTokensCheck(query: string, maxTokens: number): Rejection | undefined {
+  const tokens = countTokens(query, Number.POSITIVE_INFINITY);
+  if (tokens === undefined || tokens <= maxTokens) return undefined;
+  return {
+    rejected: true,
+    status: 400,
+    code: ErrorCode.TOKEN_LIMIT_EXCEEDED,
+    message: `Number of tokens is ${tokens}, over this client's limit of ${maxTokens} (maxTokens).`,
+    details: { limit: maxTokens, measured: tokens },
+  };
+}
