@@ -66,7 +66,7 @@ describe('@apollo/client 4 against the BFFs', () => {
   });
 
   describe('mobile', () => {
-    const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
+    const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
     // The app ships with its manifest: it sends the id registered for each operation, never the text.
     const idFromManifest = (document: DocumentNode) => {
       const name = getOperationAST(document)?.name?.value;
@@ -80,7 +80,7 @@ describe('@apollo/client 4 against the BFFs', () => {
       const client = new ApolloClient({
         cache: new InMemoryCache(),
         link: new PersistedQueryLink({ generateHash: idFromManifest, useGETForHashedQueries: true }).concat(
-          new HttpLink({ uri: mobile.url, fetch: recordingFetch(log), headers: { 'apollographql-client-name': 'mobile-app', 'apollographql-client-version': '1.0.0' } }),
+          new HttpLink({ uri: mobile.url, fetch: recordingFetch(log), headers: { 'apollographql-client-name': 'mobile-app', 'apollographql-client-version': '1.1.0' } }),
         ),
       });
       const feed = await client.query({ query: operation('mobile', 'MobileFeed'), variables: { first: 5, dpr: 3 } });

@@ -20,7 +20,7 @@ export const mobilePolicy: ClientPolicy = {
   persistedQueries: {
     mode: 'safelist',
     manifestsDir: 'schema/manifests/mobile',
-    supportedAppVersions: ['1.0.0'],
+    supportedAppVersions: ['1.0.0', '1.1.0'],
     freeText: { development: true, production: false },
   },
   // Nobody but the app calls this API, and the app needs no introspection.

@@ -71,7 +71,7 @@ describe('mobile BFF: persisted queries', () => {
     const { status, body } = await production.get({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-    expect(body.errors[0].message).toMatch(/supported app version \(1\.0\.0\)/);
+    expect(body.errors[0].message).toMatch(/supported app version \(1\.0\.0, 1\.1\.0\)/);
   });
 
   test('query text whose hash is not the one sent is refused', async () => {
