@@ -1,0 +1,78 @@
+import {
+  findBreakingChanges,
+  findDangerousChanges,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import type { SchemaChange } from './types';
+
+const REASONS: Record<string, string> = {
+  TYPE_REMOVED: 'operations that name the type no longer validate',
+  TYPE_CHANGED_KIND: 'selections written for the old kind no longer validate',
+  TYPE_REMOVED_FROM_UNION: 'fragments on that member never match again',
+  VALUE_REMOVED_FROM_ENUM: 'clients sending or expecting the value break',
+  REQUIRED_INPUT_FIELD_ADDED: 'existing inputs lack the new required field',
+  IMPLEMENTED_INTERFACE_REMOVED: 'fragments on the interface no longer match this type',
+  FIELD_REMOVED: 'operations selecting the field no longer validate',
+  FIELD_CHANGED_KIND: 'clients may get values or nulls they were not written for',
+  REQUIRED_ARG_ADDED: 'existing calls lack the new required argument',
+  ARG_REMOVED: 'operations passing the argument no longer validate',
+  ARG_CHANGED_KIND: 'existing argument values may no longer be accepted',
+  DIRECTIVE_REMOVED: 'operations using the directive no longer validate',
+  DIRECTIVE_ARG_REMOVED: 'operations passing the argument no longer validate',
+  REQUIRED_DIRECTIVE_ARG_ADDED: 'existing uses lack the new required argument',
+  DIRECTIVE_REPEATABLE_REMOVED: 'operations repeating the directive no longer validate',
+  DIRECTIVE_LOCATION_REMOVED: 'operations using it there no longer validate',
+  VALUE_ADDED_TO_ENUM: 'clients with exhaustive switches may meet a value they do not know',
+  TYPE_ADDED_TO_UNION: 'clients may meet a member they have no fragment for',
+  OPTIONAL_INPUT_FIELD_ADDED: 'harmless for clients; servers must handle its absence',
+  OPTIONAL_ARG_ADDED: 'harmless for clients; the default decides old calls',
+  IMPLEMENTED_INTERFACE_ADDED: 'clients may meet the type where they expected others',
+  ARG_DEFAULT_VALUE_CHANGE: 'calls that omit the argument now get different results',
+};
+
+/**
+ * The client's proposed API schema against the last published one: every change,
+ * classified. Breaking and dangerous come from graphql-js; additions (new types, fields,
+ * enum values…) are safe: no existing operation can depend on what did not exist.
+ */
+export function classifyChanges(published: GraphQLSchema, proposed: GraphQLSchema): SchemaChange[] {
+  const changes: SchemaChange[] = [
+    ...findBreakingChanges(published, proposed).map((c) => ({
+      severity: 'breaking' as const,
+      code: c.type,
+      description: c.description,
+      reason: REASONS[c.type] ?? 'existing operations may break',
+    })),
+    ...findDangerousChanges(published, proposed).map((c) => ({
+      severity: 'dangerous' as const,
+      code: c.type,
+      description: c.description,
+      reason: REASONS[c.type] ?? 'existing operations may behave differently',
+    })),
+  ];
+  const before = coordinates(published);
+  for (const [coordinate, kind] of coordinates(proposed)) {
+    if (before.has(coordinate)) continue;
+    // Enum values added are already "dangerous" above; do not list them twice.
+    if (kind === 'ENUM_VALUE') continue;
+    changes.push({ severity: 'safe', code: `${kind}_ADDED`, description: `${coordinate} was added.`, reason: 'no existing operation can depend on it' });
+  }
+  return changes;
+}
+
+function coordinates(schema: GraphQLSchema): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    found.set(type.name, 'TYPE');
+    if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) found.set(`${type.name}.${field.name}`, 'FIELD');
+    }
+    if (isEnumType(type)) for (const value of type.getValues()) found.set(`${type.name}.${value.name}`, 'ENUM_VALUE');
+  }
+  return found;
+}

@@ -1,0 +1,60 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ClientPolicy } from '@bff/core';
+import { readManifest } from '@bff/core/src/persisted/manifest';
+import { REPO_ROOT } from '../clients';
+import { readOperations } from '../operations';
+
+export interface RegisteredOperation {
+  name: string;
+  body: string;
+  source: string;
+  appVersions: string[];
+}
+
+export interface RegisteredOperations {
+  operations: RegisteredOperation[];
+  /** Manifests present but outside the support window: not checked, and said so. */
+  skipped: { source: string; reason: string }[];
+}
+
+/**
+ * Every operation a client has registered: for a safelisted client, each manifest of an
+ * app version in its support window (an operation shared by several versions is checked
+ * once and names them all), plus the unreleased operations in `schema/operations/<client>/`;
+ * for other clients, the operations in that directory.
+ */
+export function registeredOperations(policy: ClientPolicy): RegisteredOperations {
+  const operations = new Map<string, RegisteredOperation>();
+  const skipped: { source: string; reason: string }[] = [];
+  const add = (name: string, body: string, source: string, appVersion?: string) => {
+    const known = operations.get(body);
+    if (known) {
+      if (appVersion) known.appVersions.push(appVersion);
+      return;
+    }
+    operations.set(body, { name, body, source, appVersions: appVersion ? [appVersion] : [] });
+  };
+
+  const pq = policy.persistedQueries;
+  if (pq.mode === 'safelist') {
+    const dir = resolve(REPO_ROOT, pq.manifestsDir);
+    const versions = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort() : [];
+    for (const version of versions) {
+      if (!pq.supportedAppVersions.includes(version)) {
+        skipped.push({ source: `app ${version}`, reason: `retired: not in the ${policy.name} policy's supportedAppVersions` });
+        continue;
+      }
+      for (const op of readManifest(resolve(dir, `${version}.json`)).operations) add(op.name, op.body, `app ${version}`, version);
+    }
+    for (const missing of pq.supportedAppVersions.filter((v) => !versions.includes(v))) {
+      skipped.push({ source: `app ${missing}`, reason: 'supported, but it has no manifest' });
+    }
+  }
+  const sourceDir = resolve(REPO_ROOT, 'schema', 'operations', policy.name);
+  if (existsSync(sourceDir)) {
+    const label = pq.mode === 'safelist' ? 'unreleased app operations' : `${policy.name} operations`;
+    for (const op of readOperations(sourceDir)) add(op.name, op.body, label);
+  }
+  return { operations: [...operations.values()], skipped };
+}

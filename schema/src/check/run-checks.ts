@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema } from 'graphql';
+import { clientArtifacts, CLIENTS, composeClient, ROVER_CONFIG, type ClientSchemaSource } from '../clients';
+import { loadSubgraphSources, type SubgraphSource } from '../compose';
+import { readRoverConfig } from '../rover-config';
+import { classifyChanges } from './change-check';
+import { lint, readLintSettings, type RuleSetting } from './lint/lint';
+import { checkOperations } from './operation-check';
+import { registeredOperations } from './registered-operations';
+import type { CheckReport, ClientCheck, Outcome } from './types';
+
+export interface CheckOptions {
+  /** Proposed SDLs replacing the current ones, by subgraph name (none: check the current rover.yaml). */
+  proposed?: Readonly<Record<string, string>>;
+  /** The clients to check. @default every client */
+  clients?: readonly ClientSchemaSource[];
+  /** The last published API schema of a client. @default its checked-in `api-schema.graphql` */
+  published?: (client: string) => string;
+  lintSettings?: Record<string, RuleSetting>;
+}
+
+const WORST: Outcome[] = ['passed', 'passed-with-warnings', 'failed'];
+const worst = (outcomes: Outcome[]): Outcome => outcomes.reduce((a, b) => (WORST.indexOf(b) > WORST.indexOf(a) ? b : a), 'passed');
+
+/**
+ * What `rover subgraph check` does, for every client: build (composition + contract),
+ * changes against the published API schema, every registered operation, lint.
+ */
+export function runChecks(options: CheckOptions = {}): CheckReport {
+  const proposed = options.proposed ?? {};
+  const domain: SubgraphSource[] = loadSubgraphSources(readRoverConfig(ROVER_CONFIG).subgraphs).map((source) =>
+    proposed[source.name] !== undefined ? { ...source, sdl: proposed[source.name]! } : source,
+  );
+  for (const name of Object.keys(proposed)) {
+    if (!domain.some((s) => s.name === name)) throw new Error(`No subgraph "${name}" in rover.yaml`);
+  }
+  const published = options.published ?? ((client: string) => readFileSync(clientArtifacts(client).apiSchema, 'utf8'));
+  const settings = options.lintSettings ?? readLintSettings();
+  const clients = (options.clients ?? CLIENTS).map((client) => checkClient(client, domain, published(client.policy.name), settings));
+  return {
+    outcome: worst(clients.map((c) => c.outcome)),
+    proposal: Object.keys(proposed).length ? Object.keys(proposed).map((n) => `proposed ${n}`).join(', ') : 'current rover.yaml',
+    clients,
+  };
+}
+
+function checkClient(client: ClientSchemaSource, domain: SubgraphSource[], publishedSdl: string, settings: Record<string, RuleSetting>): ClientCheck {
+  const name = client.policy.name;
+  const composed = composeClient(client, domain);
+  if (!composed.ok) {
+    return {
+      client: name,
+      build: { ok: false, errors: composed.errors },
+      changes: [],
+      operations: { checked: 0, broken: [], skipped: [] },
+      lint: [],
+      outcome: 'failed',
+      summary: [`build failed: ${composed.errors.length} composition error(s)`],
+    };
+  }
+  const proposedApi = buildSchema(composed.apiSchemaSdl);
+  const publishedApi = buildSchema(publishedSdl);
+  const changes = classifyChanges(publishedApi, proposedApi);
+  const registered = registeredOperations(client.policy);
+  const broken = checkOperations(proposedApi, registered.operations);
+  const findings = lint({ proposed: proposedApi, published: publishedApi, supergraphSdl: composed.supergraphSdl }, settings);
+
+  const summary: string[] = [];
+  for (const op of broken) {
+    const fields = [...new Set(op.errors.flatMap((e) => e.fields))];
+    const versions = op.appVersions.length ? `app version(s) ${op.appVersions.join(', ')}` : op.source;
+    summary.push(`operation ${op.name} (${versions}) breaks${fields.length ? ` on ${fields.join(', ')}` : ''}`);
+  }
+  const lintErrors = findings.filter((f) => f.severity === 'error');
+  for (const finding of lintErrors) summary.push(`lint ${finding.rule}: ${finding.message}`);
+  const breaking = changes.filter((c) => c.severity === 'breaking');
+  const dangerous = changes.filter((c) => c.severity === 'dangerous');
+  if (breaking.length && !broken.length) summary.push(`${breaking.length} breaking change(s), used by no registered operation`);
+  if (dangerous.length) summary.push(`${dangerous.length} dangerous change(s)`);
+  const warnings = findings.filter((f) => f.severity === 'warn');
+  if (warnings.length) summary.push(`${warnings.length} lint warning(s)`);
+
+  const outcome: Outcome = broken.length || lintErrors.length ? 'failed' : breaking.length || dangerous.length || warnings.length ? 'passed-with-warnings' : 'passed';
+  return {
+    client: name,
+    build: { ok: true, errors: [] },
+    changes,
+    operations: { checked: registered.operations.length, broken, skipped: registered.skipped },
+    lint: findings,
+    outcome,
+    summary,
+  };
+}
