@@ -6,7 +6,7 @@ import { readRoverConfig } from '../rover-config';
 import { classifyChanges } from './change-check';
 import { lint, readLintSettings, type RuleSetting } from './lint/lint';
 import { checkOperations } from './operation-check';
-import { registeredOperations } from './registered-operations';
+import { registeredOperations, type RegisteredOperations } from './registered-operations';
 import type { CheckReport, ClientCheck, Outcome } from './types';
 
 export interface CheckOptions {
@@ -16,6 +16,10 @@ export interface CheckOptions {
   clients?: readonly ClientSchemaSource[];
   /** The last published API schema of a client. @default its checked-in `api-schema.graphql` */
   published?: (client: string) => string;
+  /** The current subgraph SDLs the proposal applies to. @default rover.yaml's */
+  domain?: readonly SubgraphSource[];
+  /** A client's registered operations. @default from its policy and the files in `schema/` */
+  registered?: (policy: ClientSchemaSource['policy']) => RegisteredOperations;
   lintSettings?: Record<string, RuleSetting>;
 }
 
@@ -28,7 +32,8 @@ const worst = (outcomes: Outcome[]): Outcome => outcomes.reduce((a, b) => (WORST
  */
 export function runChecks(options: CheckOptions = {}): CheckReport {
   const proposed = options.proposed ?? {};
-  const domain: SubgraphSource[] = loadSubgraphSources(readRoverConfig(ROVER_CONFIG).subgraphs).map((source) =>
+  const current = options.domain ?? loadSubgraphSources(readRoverConfig(ROVER_CONFIG).subgraphs);
+  const domain: SubgraphSource[] = current.map((source) =>
     proposed[source.name] !== undefined ? { ...source, sdl: proposed[source.name]! } : source,
   );
   for (const name of Object.keys(proposed)) {
@@ -36,7 +41,10 @@ export function runChecks(options: CheckOptions = {}): CheckReport {
   }
   const published = options.published ?? ((client: string) => readFileSync(clientArtifacts(client).apiSchema, 'utf8'));
   const settings = options.lintSettings ?? readLintSettings();
-  const clients = (options.clients ?? CLIENTS).map((client) => checkClient(client, domain, published(client.policy.name), settings));
+  const registered = options.registered ?? registeredOperations;
+  const clients = (options.clients ?? CLIENTS).map((client) =>
+    checkClient(client, domain, published(client.policy.name), settings, registered(client.policy)),
+  );
   return {
     outcome: worst(clients.map((c) => c.outcome)),
     proposal: Object.keys(proposed).length ? Object.keys(proposed).map((n) => `proposed ${n}`).join(', ') : 'current rover.yaml',
@@ -44,7 +52,13 @@ export function runChecks(options: CheckOptions = {}): CheckReport {
   };
 }
 
-function checkClient(client: ClientSchemaSource, domain: SubgraphSource[], publishedSdl: string, settings: Record<string, RuleSetting>): ClientCheck {
+function checkClient(
+  client: ClientSchemaSource,
+  domain: SubgraphSource[],
+  publishedSdl: string,
+  settings: Record<string, RuleSetting>,
+  registered: RegisteredOperations,
+): ClientCheck {
   const name = client.policy.name;
   const composed = composeClient(client, domain);
   if (!composed.ok) {
@@ -61,7 +75,6 @@ function checkClient(client: ClientSchemaSource, domain: SubgraphSource[], publi
   const proposedApi = buildSchema(composed.apiSchemaSdl);
   const publishedApi = buildSchema(publishedSdl);
   const changes = classifyChanges(publishedApi, proposedApi);
-  const registered = registeredOperations(client.policy);
   const broken = checkOperations(proposedApi, registered.operations);
   const findings = lint({ proposed: proposedApi, published: publishedApi, supergraphSdl: composed.supergraphSdl }, settings);
 

@@ -1,0 +1,248 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { sha256Hex, type PersistedQueryManifest } from '@bff/core/src/persisted/manifest';
+import type { Database } from '@subgraphs/kit';
+import { buildSchema, parse, validate } from 'graphql';
+import { CLIENTS, composeClient, REPO_ROOT, ROVER_CONFIG, type ClientSchemaSource } from '../src/clients';
+import type { RegisteredOperations } from '../src/check/registered-operations';
+import { runChecks } from '../src/check/run-checks';
+import type { CheckReport } from '../src/check/types';
+import { loadSubgraphSources, type SubgraphSource } from '../src/compose';
+import { readOperations } from '../src/operations';
+import { readRoverConfig } from '../src/rover-config';
+import * as store from './data/registry-store';
+
+export class RegistryError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface PublishRequest {
+  subgraph: string;
+  sdl: string;
+  routingUrl?: string;
+  publishedBy: string;
+  force?: boolean;
+  reason?: string;
+}
+
+export interface PublishResult {
+  version: number;
+  checkRunId: number;
+  report: CheckReport;
+  clients: Record<string, { version: number; changed: boolean }>;
+}
+
+/** Web's registered operations are stored like a manifest, under this "app version". */
+export const WEB_OPERATIONS_VERSION = 'operations';
+
+/**
+ * The schema registry: every subgraph version, each client's composed supergraph, the
+ * persisted-query manifests per client and app version, and the history of check runs.
+ * Publishing runs the same checks as `npm run schema:check`, against what the registry
+ * holds (its latest SDLs, its published client schemas, its non-retired manifests).
+ */
+export class Registry {
+  /** Publishes and manifest changes run one at a time; checks read a consistent state. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clients: readonly ClientSchemaSource[] = CLIENTS,
+  ) {}
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** First start: the current rover.yaml SDLs as version 1, the client supergraphs, the manifests in the repo. */
+  async bootstrap(): Promise<boolean> {
+    return this.exclusive(async () => {
+      if ((await store.latestSubgraphs(this.db)).length > 0) return false;
+      const sources = loadSubgraphSources(readRoverConfig(ROVER_CONFIG).subgraphs);
+      await this.db.transaction(async (tx) => {
+        for (const source of sources) {
+          await store.insertSubgraphVersion(tx, { subgraph: source.name, routingUrl: source.url, sdl: source.sdl, publishedBy: 'bootstrap', forced: false, forceReason: null, checkRunId: null });
+        }
+        await this.composeAll(tx, sources);
+        for (const client of this.clients) {
+          for (const [version, manifest] of repoManifests(client)) {
+            await store.upsertManifest(tx, client.policy.name, version, JSON.stringify(manifest), 'bootstrap');
+            const pq = client.policy.persistedQueries;
+            if (pq.mode === 'safelist' && !pq.supportedAppVersions.includes(version)) {
+              await store.retireManifest(tx, client.policy.name, version, 'bootstrap');
+            }
+          }
+        }
+      });
+      return true;
+    });
+  }
+
+  async domain(): Promise<SubgraphSource[]> {
+    return (await store.latestSubgraphs(this.db)).map((row) => ({ name: row.subgraph, url: row.routing_url, sdl: row.sdl }));
+  }
+
+  private async composeAll(db: import('@subgraphs/kit').Queryable, domain: readonly SubgraphSource[]) {
+    const result: Record<string, { version: number; changed: boolean }> = {};
+    for (const client of this.clients) {
+      const composed = composeClient(client, domain);
+      if (!composed.ok) throw new RegistryError(422, 'COMPOSITION_FAILED', `${client.policy.name} does not compose`, { errors: composed.errors });
+      result[client.policy.name] = await store.storeClientSupergraph(db, {
+        client: client.policy.name,
+        supergraphSdl: composed.supergraphSdl,
+        apiSchemaSdl: composed.apiSchemaSdl,
+        etag: sha256Hex(composed.supergraphSdl),
+      });
+    }
+    return result;
+  }
+
+  private async registered(client: string): Promise<RegisteredOperations> {
+    const operations = new Map<string, { name: string; body: string; source: string; appVersions: string[] }>();
+    const skipped: { source: string; reason: string }[] = [];
+    for (const row of await store.clientManifests(this.db, client)) {
+      const source = row.app_version === WEB_OPERATIONS_VERSION ? `${client} operations` : `app ${row.app_version}`;
+      if (row.retired_at) {
+        skipped.push({ source, reason: `retired by ${row.retired_by} on ${row.retired_at.toISOString()}` });
+        continue;
+      }
+      for (const op of (JSON.parse(row.manifest) as PersistedQueryManifest).operations) {
+        const known = operations.get(op.body);
+        const appVersions = row.app_version === WEB_OPERATIONS_VERSION ? [] : [row.app_version];
+        if (known) known.appVersions.push(...appVersions);
+        else operations.set(op.body, { name: op.name, body: op.body, source, appVersions });
+      }
+    }
+    return { operations: [...operations.values()], skipped };
+  }
+
+  async publish(request: PublishRequest): Promise<PublishResult> {
+    return this.exclusive(async () => {
+      const domain = await this.domain();
+      const current = domain.find((s) => s.name === request.subgraph);
+      if (!current && !request.routingUrl) {
+        throw new RegistryError(400, 'BAD_REQUEST', `New subgraph "${request.subgraph}" needs a routingUrl`);
+      }
+      if (request.force && !request.reason?.trim()) {
+        throw new RegistryError(400, 'BAD_REQUEST', 'A forced publish needs a reason; it is recorded with the version.');
+      }
+      const published = new Map<string, string>();
+      for (const client of this.clients) {
+        const row = await store.currentClientSupergraph(this.db, client.policy.name);
+        if (row) published.set(client.policy.name, row.api_schema_sdl);
+      }
+      const registered = new Map<string, RegisteredOperations>();
+      for (const client of this.clients) registered.set(client.policy.name, await this.registered(client.policy.name));
+      const proposedDomain = current ? domain : [...domain, { name: request.subgraph, url: request.routingUrl!, sdl: request.sdl }];
+      const report = runChecks({
+        proposed: { [request.subgraph]: request.sdl },
+        domain: proposedDomain,
+        clients: this.clients,
+        published: (client) => published.get(client)!,
+        registered: (policy) => registered.get(policy.name)!,
+      });
+      const composes = report.clients.every((c) => c.build.ok);
+      const publishable = composes && (report.outcome !== 'failed' || request.force === true);
+      const record = {
+        subgraph: request.subgraph,
+        requestedBy: request.publishedBy,
+        outcome: report.outcome,
+        published: publishable,
+        forced: publishable && report.outcome === 'failed',
+        forceReason: request.force ? (request.reason ?? null) : null,
+        report: JSON.stringify(report),
+      };
+      if (!publishable) {
+        const checkRunId = await store.insertCheckRun(this.db, record);
+        const why = composes ? 'the checks failed (publish with force and a reason to override)' : 'it does not compose (cannot be forced)';
+        throw new RegistryError(composes ? 409 : 422, composes ? 'CHECKS_FAILED' : 'COMPOSITION_FAILED', `Not published: ${why}.`, { checkRunId, report });
+      }
+      return this.db.transaction(async (tx) => {
+        const checkRunId = await store.insertCheckRun(tx, record);
+        const version = await store.insertSubgraphVersion(tx, {
+          subgraph: request.subgraph,
+          routingUrl: request.routingUrl ?? current!.url,
+          sdl: request.sdl,
+          publishedBy: request.publishedBy,
+          forced: record.forced,
+          forceReason: record.forced ? record.forceReason : null,
+          checkRunId,
+        });
+        const next = proposedDomain.map((s) => (s.name === request.subgraph ? { ...s, sdl: request.sdl, url: request.routingUrl ?? s.url } : s));
+        const clients = await this.composeAll(tx, next);
+        return { version, checkRunId, report, clients };
+      });
+    });
+  }
+
+  /** A client's current manifests (non-retired) with an ETag over their content. */
+  async activeManifests(client: string): Promise<{ etag: string; body: string }> {
+    this.requireClient(client);
+    const rows = (await store.clientManifests(this.db, client)).filter((r) => !r.retired_at && r.app_version !== WEB_OPERATIONS_VERSION);
+    const manifests = Object.fromEntries(rows.map((r) => [r.app_version, JSON.parse(r.manifest)]));
+    const body = JSON.stringify({ client, supportedAppVersions: rows.map((r) => r.app_version), manifests });
+    return { etag: sha256Hex(body), body };
+  }
+
+  async publishManifest(client: string, appVersion: string, manifest: unknown, by: string): Promise<void> {
+    this.requireClient(client);
+    const m = manifest as PersistedQueryManifest;
+    if (m?.format !== 'apollo-persisted-query-manifest' || m.version !== 1 || !Array.isArray(m.operations)) {
+      throw new RegistryError(400, 'BAD_REQUEST', 'Not an Apollo persisted-query manifest (format "apollo-persisted-query-manifest", version 1).');
+    }
+    return this.exclusive(async () => {
+      const current = await store.currentClientSupergraph(this.db, client);
+      const api = buildSchema(current!.api_schema_sdl);
+      const problems: string[] = [];
+      for (const op of m.operations) {
+        if (typeof op.body !== 'string' || sha256Hex(op.body) !== op.id) {
+          problems.push(`${op.name ?? '?'}: id is not the sha256 of body`);
+          continue;
+        }
+        const errors = validate(api, parse(op.body));
+        if (errors.length) problems.push(`${op.name}: ${errors.map((e) => e.message).join('; ')}`);
+      }
+      if (problems.length) {
+        throw new RegistryError(422, 'INVALID_MANIFEST', `Operations that do not validate against the ${client} API schema`, { problems });
+      }
+      await store.upsertManifest(this.db, client, appVersion, JSON.stringify(m), by);
+    });
+  }
+
+  async retireManifest(client: string, appVersion: string, by: string): Promise<void> {
+    this.requireClient(client);
+    return this.exclusive(async () => {
+      if (!(await store.retireManifest(this.db, client, appVersion, by))) {
+        throw new RegistryError(404, 'NOT_FOUND', `No active manifest for ${client} app ${appVersion}`);
+      }
+    });
+  }
+
+  requireClient(client: string): void {
+    if (!this.clients.some((c) => c.policy.name === client)) throw new RegistryError(404, 'NOT_FOUND', `No client "${client}"`);
+  }
+}
+
+/** The manifests checked into the repo for a client (web: its operations, as one manifest). */
+function repoManifests(client: ClientSchemaSource): [string, PersistedQueryManifest][] {
+  const pq = client.policy.persistedQueries;
+  if (pq.mode === 'safelist') {
+    const dir = resolve(REPO_ROOT, pq.manifestsDir);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(resolve(dir, f), 'utf8')) as PersistedQueryManifest]);
+  }
+  const dir = resolve(REPO_ROOT, 'schema', 'operations', client.policy.name);
+  if (!existsSync(dir)) return [];
+  return [[WEB_OPERATIONS_VERSION, { format: 'apollo-persisted-query-manifest', version: 1, operations: readOperations(dir) }]];
+}

@@ -1,0 +1,198 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BodyTooLargeError, readBody } from '@subgraphs/kit/src/http/read-body';
+import type { Database } from '@subgraphs/kit';
+import * as store from './data/registry-store';
+import { Registry, RegistryError } from './registry';
+
+export interface RegistryServerOptions {
+  registry: Registry;
+  db: Database;
+  /** Bearer token every write must carry. */
+  token: string;
+  maxBodyBytes?: number;
+}
+
+export interface RegistryServer {
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, params: string[], body: () => Promise<any>) => Promise<Reply>;
+interface Reply {
+  status: number;
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, value: unknown, headers?: Record<string, string>): Reply => ({ status, json: value, headers });
+
+/**
+ * The registry's HTTP API: reads are open (BFFs poll them, with ETags), writes need the
+ * bearer token. Errors are `{ "error": { "code", "message", … } }` with a fitting status.
+ */
+export function createRegistryServer(options: RegistryServerOptions): RegistryServer {
+  const { registry, db } = options;
+  const expected = Buffer.from(options.token);
+  const authorized = (req: IncomingMessage) => {
+    const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  const requireToken = (req: IncomingMessage) => {
+    if (!req.headers.authorization) throw new RegistryError(401, 'UNAUTHENTICATED', 'Writes need "Authorization: Bearer <registry token>".');
+    if (!authorized(req)) throw new RegistryError(403, 'FORBIDDEN', 'The registry token is not valid.');
+  };
+  const requireString = (value: unknown, name: string): string => {
+    if (typeof value !== 'string' || !value.trim()) throw new RegistryError(400, 'BAD_REQUEST', `"${name}" must be a non-empty string.`);
+    return value;
+  };
+  const etagged = (req: IncomingMessage, etag: string, reply: Reply): Reply => {
+    const quoted = `"${etag}"`;
+    if (req.headers['if-none-match'] === quoted) return { status: 304, headers: { etag: quoted } };
+    return { ...reply, headers: { ...reply.headers, etag: quoted, 'cache-control': 'no-cache' } };
+  };
+
+  const routes: [string, RegExp, Handler][] = [
+    ['GET', /^\/health\/live$/, async () => json(200, { status: 'live' })],
+    ['GET', /^\/health\/ready$/, async () => (await db.ping().then(() => true, () => false)) ? json(200, { status: 'ready' }) : json(503, { status: 'not ready' })],
+    ['GET', /^\/subgraphs$/, async () => json(200, { subgraphs: (await store.latestSubgraphs(db)).map(({ sdl: _, ...row }) => row) })],
+    [
+      'GET',
+      /^\/subgraphs\/([a-z0-9_-]+)$/,
+      async (_req, [name]) => {
+        const row = (await store.latestSubgraphs(db)).find((r) => r.subgraph === name);
+        if (!row) throw new RegistryError(404, 'NOT_FOUND', `No subgraph "${name}"`);
+        return json(200, row);
+      },
+    ],
+    ['GET', /^\/subgraphs\/([a-z0-9_-]+)\/versions$/, async (_req, [name]) => json(200, { versions: await store.subgraphHistory(db, name!) })],
+    [
+      'POST',
+      /^\/subgraphs\/([a-z0-9_-]+)$/,
+      async (req, [name], body) => {
+        requireToken(req);
+        const input = await body();
+        const result = await registry.publish({
+          subgraph: name!,
+          sdl: requireString(input?.sdl, 'sdl'),
+          routingUrl: input?.routingUrl,
+          publishedBy: requireString(input?.publishedBy, 'publishedBy'),
+          force: input?.force === true,
+          reason: input?.reason,
+        });
+        return json(201, result);
+      },
+    ],
+    [
+      'GET',
+      /^\/clients\/([a-z0-9_-]+)\/supergraph$/,
+      async (req, [client]) => {
+        registry.requireClient(client!);
+        const row = await store.currentClientSupergraph(db, client!);
+        if (!row) throw new RegistryError(404, 'NOT_FOUND', `No supergraph for "${client}" yet`);
+        return etagged(req, row.etag, { status: 200, text: row.supergraph_sdl, headers: { 'x-supergraph-version': String(row.version) } });
+      },
+    ],
+    [
+      'GET',
+      /^\/clients\/([a-z0-9_-]+)\/api-schema$/,
+      async (_req, [client]) => {
+        registry.requireClient(client!);
+        const row = await store.currentClientSupergraph(db, client!);
+        if (!row) throw new RegistryError(404, 'NOT_FOUND', `No API schema for "${client}" yet`);
+        return { status: 200, text: row.api_schema_sdl };
+      },
+    ],
+    [
+      'GET',
+      /^\/clients\/([a-z0-9_-]+)\/manifests$/,
+      async (req, [client]) => {
+        const { etag, body } = await registry.activeManifests(client!);
+        return etagged(req, etag, { status: 200, text: body, headers: { 'content-type': 'application/json' } });
+      },
+    ],
+    [
+      'PUT',
+      /^\/clients\/([a-z0-9_-]+)\/manifests\/(\d+\.\d+\.\d+)$/,
+      async (req, [client, version], body) => {
+        requireToken(req);
+        const input = await body();
+        await registry.publishManifest(client!, version!, input?.manifest, requireString(input?.publishedBy, 'publishedBy'));
+        return json(201, { client, appVersion: version });
+      },
+    ],
+    [
+      'POST',
+      /^\/clients\/([a-z0-9_-]+)\/manifests\/(\d+\.\d+\.\d+)\/retire$/,
+      async (req, [client, version], body) => {
+        requireToken(req);
+        await registry.retireManifest(client!, version!, requireString((await body())?.retiredBy, 'retiredBy'));
+        return json(200, { client, appVersion: version, retired: true });
+      },
+    ],
+    [
+      'GET',
+      /^\/check-runs$/,
+      async (req) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+        const runs = await store.checkRuns(db, url.searchParams.get('subgraph') ?? undefined, limit);
+        return json(200, { checkRuns: runs.map((r) => ({ ...r, report: JSON.parse(r.report) })) });
+      },
+    ],
+  ];
+
+  const handle = async (req: IncomingMessage): Promise<Reply> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const matching = routes.filter(([, pattern]) => pattern.test(path));
+    if (matching.length === 0) throw new RegistryError(404, 'NOT_FOUND', `Nothing at ${path}`);
+    const route = matching.find(([method]) => method === req.method);
+    if (!route) throw new RegistryError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported at ${path}`);
+    const params = route[1].exec(path)!.slice(1);
+    const body = async () => {
+      const text = await readBody(req, options.maxBodyBytes ?? 2 * 1024 * 1024);
+      try {
+        return text ? JSON.parse(text) : undefined;
+      } catch {
+        throw new RegistryError(400, 'BAD_REQUEST', 'Request body is not valid JSON.');
+      }
+    };
+    return route[2](req, params, body);
+  };
+
+  const send = (res: ServerResponse, reply: Reply) => {
+    const payload = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
+    const type = reply.json !== undefined ? 'application/json' : 'text/plain; charset=utf-8';
+    res.writeHead(reply.status, { 'content-type': type, ...reply.headers });
+    res.end(reply.status === 304 ? undefined : payload);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req)
+      .then((reply) => send(res, reply))
+      .catch((error: unknown) => {
+        if (error instanceof RegistryError) return send(res, json(error.status, { error: { code: error.code, message: error.message, ...error.details } }));
+        if (error instanceof BodyTooLargeError) return send(res, json(413, { error: { code: 'BAD_REQUEST', message: error.message } }));
+        console.error(`[registry] unexpected error on ${req.method} ${req.url}:`, error);
+        send(res, json(500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } }));
+      });
+  });
+
+  return {
+    listen: (port, host) =>
+      new Promise((resolveListen, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address = server.address() as AddressInfo;
+          resolveListen(`http://${address.address}:${address.port}`);
+        });
+      }),
+    close: () =>
+      new Promise((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeIdleConnections();
+      }),
+  };
+}
