@@ -1,4 +1,4 @@
-import { ConfigError, readOptionalString, readPort, readString } from '@subgraphs/kit';
+import { ConfigError, readOptionalString, readPort, readPositiveInt, readString } from '@subgraphs/kit';
 import type { BffMode } from './server/create-bff-server';
 
 export interface BffConfig {
@@ -9,12 +9,16 @@ export interface BffConfig {
   supergraphFile: string | undefined;
   /** `SUBGRAPH_URL_<NAME>=http://…` overrides, by lower-case subgraph name. */
   subgraphUrls: Record<string, string>;
+  /** Managed mode: the registry to poll (absent: static-file mode, the default). */
+  registryUrl: string | undefined;
+  registryPollMs: number;
 }
 
 /**
  * Environment of a BFF process: `HOST` (127.0.0.1), `PORT` (the client's own),
  * `NODE_ENV=production` for the client's production policy, `SUPERGRAPH_FILE`,
- * and `SUBGRAPH_URL_<NAME>` to move one subgraph.
+ * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
+ * for managed mode.
  */
 export function readBffConfig(defaultPort: number, env: Record<string, string | undefined> = process.env): BffConfig {
   const subgraphUrls: Record<string, string> = {};
@@ -31,5 +35,13 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     mode: nodeEnv === 'production' ? 'production' : 'development',
     supergraphFile: readOptionalString(env, 'SUPERGRAPH_FILE'),
     subgraphUrls,
+    registryUrl: readRegistryUrl(env),
+    registryPollMs: readPositiveInt(env, 'REGISTRY_POLL_MS', 5_000),
   };
+}
+
+function readRegistryUrl(env: Record<string, string | undefined>): string | undefined {
+  const value = readOptionalString(env, 'REGISTRY_URL');
+  if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`REGISTRY_URL must be an http(s) URL, got "${value}"`);
+  return value?.replace(/\/$/, '');
 }

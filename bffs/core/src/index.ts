@@ -10,3 +10,4 @@ export * from './server/create-bff-server';
 export * from './gateway/supergraph-for-gateway';
 export * from './config';
 export * from './run-bff';
+export * from './managed/registry-poller';

@@ -4,6 +4,7 @@ import { ConfigError, listenOrExplain, REPO_ROOT, runService } from '@subgraphs/
 import { readBffConfig, type BffConfig } from './config';
 import type { ExperienceSubgraph } from './experience';
 import type { ClientPolicy } from './policy';
+import { startRegistryPoller } from './managed/registry-poller';
 import { createBffServer } from './server/create-bff-server';
 
 export interface BffDefinition {
@@ -43,6 +44,18 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
-    service.log(`${config.mode} mode, supergraph ${supergraphFile}; ready at ${url}/graphql`);
+    if (config.registryUrl) {
+      const poller = startRegistryPoller(server, {
+        registryUrl: config.registryUrl,
+        client: definition.policy.name,
+        manifests: definition.policy.persistedQueries.mode === 'safelist',
+        intervalMs: config.registryPollMs,
+        log: service.log,
+      });
+      service.onStop(async () => poller.stop());
+      await poller.pollOnce();
+    }
+    const source = config.registryUrl ? `managed by ${config.registryUrl} (until it answers: ${supergraphFile})` : `supergraph ${supergraphFile}`;
+    service.log(`${config.mode} mode, ${source}; ready at ${url}/graphql`);
   });
 }

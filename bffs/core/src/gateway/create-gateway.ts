@@ -12,12 +12,27 @@ export interface GatewayOptions {
   subgraphUrls?: Readonly<Record<string, string>>;
 }
 
-export function createGateway(options: GatewayOptions): ApolloGateway {
+export interface ManagedGateway {
+  gateway: ApolloGateway;
+  /**
+   * Replaces the supergraph. The gateway builds the new schema and query planner, then swaps
+   * them in at once: requests already running finish on the old ones. Throws (and keeps the
+   * old one) if the new supergraph is not usable.
+   */
+  update(supergraphSdl: string): void;
+}
+
+export function createGateway(options: GatewayOptions): ManagedGateway {
+  let update: ((supergraphSdl: string) => void) | undefined;
   const experienceSchema = options.experience
     ? buildSubgraphSchema({ typeDefs: options.experience.typeDefs, resolvers: options.experience.resolvers })
     : undefined;
-  return new ApolloGateway({
-    supergraphSdl: supergraphForGateway(options.supergraphSdl),
+  const gateway = new ApolloGateway({
+    // The hook form hands us `update`, the gateway's own hot-swap entry point.
+    supergraphSdl: async (hooks) => {
+      update = hooks.update;
+      return { supergraphSdl: supergraphForGateway(options.supergraphSdl) };
+    },
     buildService: ({ name, url }) => {
       if (name === EXPERIENCE_SUBGRAPH_NAME && experienceSchema) return new LocalGraphQLDataSource(experienceSchema);
       const target = options.subgraphUrls?.[name] ?? url;
@@ -27,4 +42,11 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
       return new ForwardingDataSource({ url: target });
     },
   });
+  return {
+    gateway,
+    update: (supergraphSdl) => {
+      if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
+      update(supergraphForGateway(supergraphSdl));
+    },
+  };
 }

@@ -5,8 +5,8 @@ import type { OperationRequest } from '../gate/graphql-request';
 import type { PersistedQueryPolicy } from '../policy';
 import type { BffMode } from '../server/create-bff-server';
 import type { ApqStore } from './apq-store';
-import { sha256Hex } from './manifest';
-import { loadSafelist, type SafelistedOperation } from './safelist';
+import { sha256Hex, type PersistedQueryManifest } from './manifest';
+import { loadSafelist, safelistOf, type SafelistedOperation } from './safelist';
 
 export interface PersistedQueryHandlers {
   resolvePersisted(operation: OperationRequest): Promise<OperationRequest | Rejection>;
@@ -46,10 +46,20 @@ function withoutPersistedExtension(operation: OperationRequest): OperationReques
 export function persistedQueryHandlers(
   policy: PersistedQueryPolicy,
   mode: BffMode,
-  options: { apiSchema: GraphQLSchema; apqStore: ApqStore },
+  options: {
+    apiSchema: GraphQLSchema;
+    apqStore: ApqStore;
+    /** Managed mode: the supported manifests as the registry has them (else the policy's files). */
+    manifests?: ReadonlyMap<string, PersistedQueryManifest>;
+  },
 ): PersistedQueryHandlers {
   const safelist =
-    policy.mode === 'safelist' ? loadSafelist(resolve(REPO_ROOT, policy.manifestsDir), policy.supportedAppVersions, options.apiSchema) : new Map();
+    policy.mode !== 'safelist'
+      ? new Map()
+      : options.manifests
+        ? safelistOf(options.manifests, options.apiSchema)
+        : loadSafelist(resolve(REPO_ROOT, policy.manifestsDir), policy.supportedAppVersions, options.apiSchema);
+  const supportedVersions = policy.mode === 'safelist' ? (options.manifests ? [...options.manifests.keys()] : policy.supportedAppVersions) : [];
   const freeTextAllowed = policy.mode === 'automatic' || policy.freeText[mode];
 
   const resolvePersisted = async (operation: OperationRequest): Promise<OperationRequest | Rejection> => {
@@ -80,7 +90,7 @@ export function persistedQueryHandlers(
         return reject(
           400,
           ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
-          `Persisted query ${hash} is in no manifest of a supported app version (${policy.supportedAppVersions.join(', ')}).`,
+          `Persisted query ${hash} is in no manifest of a supported app version (${supportedVersions.join(', ')}).`,
         );
       }
       return { ...plain, query: entry.body };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { ManifestError, readManifest } from './manifest';
+import { ManifestError, readManifest, type PersistedQueryManifest } from './manifest';
 
 export interface SafelistedOperation {
   id: string;
@@ -17,11 +17,15 @@ export interface SafelistedOperation {
  * validates stops the BFF with an error naming it, instead of failing for users later.
  */
 export function loadSafelist(manifestsDir: string, appVersions: readonly string[], apiSchema: GraphQLSchema): Map<string, SafelistedOperation> {
+  return safelistOf(new Map(appVersions.map((version) => [version, readManifest(join(manifestsDir, `${version}.json`))])), apiSchema);
+}
+
+/** The same, from manifests already in hand (managed mode: they come from the registry). */
+export function safelistOf(manifests: ReadonlyMap<string, PersistedQueryManifest>, apiSchema: GraphQLSchema): Map<string, SafelistedOperation> {
   const safelist = new Map<string, SafelistedOperation>();
   const problems: string[] = [];
-  for (const version of appVersions) {
-    const file = join(manifestsDir, `${version}.json`);
-    for (const operation of readManifest(file).operations) {
+  for (const [version, manifest] of manifests) {
+    for (const operation of manifest.operations) {
       const known = safelist.get(operation.id);
       if (known) {
         known.appVersions.push(version);

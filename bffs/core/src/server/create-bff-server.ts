@@ -1,19 +1,16 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
 import { apolloLifecycle, createGraphQLHttpServer, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
-import { createOperationGate } from '../gate/operation-gate';
-import { costModelFromSupergraph } from '../limits/cost-model';
 import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
-import { persistedQueryHandlers } from '../persisted/persisted-queries';
-import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
+import type { PersistedQueryManifest } from '../persisted/manifest';
+import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
 import type { ClientPolicy } from '../policy';
 import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
 import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
-import { subgraphReadiness } from './subgraph-readiness';
+import { buildSupergraphState, type BffMode, type SupergraphState } from './supergraph-state';
 
-export type BffMode = 'development' | 'production';
+export type { BffMode } from './supergraph-state';
 
 export interface BffServerOptions {
   policy: ClientPolicy;
@@ -25,45 +22,34 @@ export interface BffServerOptions {
   mode?: BffMode;
   /** Where automatic persisted queries are kept. @default in memory */
   apqStore?: ApqStore;
+  /** Managed mode: the client's supported manifests from the registry (else the policy's files). */
+  manifests?: ReadonlyMap<string, PersistedQueryManifest>;
 }
 
 export interface BffServer {
   readonly policy: ClientPolicy;
   readonly http: GraphQLHttpServer;
+  /** The supergraph being served now. */
+  supergraphSdl(): string;
+  /**
+   * Swaps in a new supergraph and/or new manifests (managed mode). Everything is built and
+   * checked first; on any problem the BFF keeps serving what it has and the error is thrown.
+   */
+  swap(update: { supergraphSdl?: string; manifests?: ReadonlyMap<string, PersistedQueryManifest> }): Promise<void>;
   /** Loads the supergraph, starts Apollo, listens; resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
   stop(): Promise<void>;
-}
-
-/** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
-export function remoteSubgraphUrls(supergraph: Supergraph, overrides: Readonly<Record<string, string>> = {}): string[] {
-  return supergraph
-    .subgraphsMetadata()
-    .filter((s) => s.name !== EXPERIENCE_SUBGRAPH_NAME)
-    .map((s) => overrides[s.name] ?? s.url);
 }
 
 /** Builds (does not start) one client's BFF: its gateway, its policy, its HTTP server. */
 export function createBffServer(options: BffServerOptions): BffServer {
   const mode = options.mode ?? 'development';
   const { limits } = options.policy;
-  // Router features (@authenticated, @requiresScopes) are ours to enforce, so accept them here.
-  const supergraph = Supergraph.build(options.supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
-  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
-  const persisted = persistedQueryHandlers(options.policy.persistedQueries, mode, {
-    apiSchema,
-    apqStore: options.apqStore ?? memoryApqStore(),
-  });
-  const gate = createOperationGate({
-    limits,
-    apiSchema,
-    costModel: costModelFromSupergraph(options.supergraphSdl),
-    resolvePersisted: persisted.resolvePersisted,
-    admitted: persisted.admitted,
-  });
-  const gateway = createGateway(options);
+  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls };
+  let state: SupergraphState = buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions);
+  const managed = createGateway(options);
   const apollo = new ApolloServer<BffContext>({
-    gateway,
+    gateway: managed.gateway,
     introspection: mode === 'development' || options.policy.introspectionInProduction,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
@@ -75,15 +61,34 @@ export function createBffServer(options: BffServerOptions): BffServer {
     // request is not a cross-site form post.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', CLIENT_NAME_HEADER] },
   });
-  const subgraphsAnswered = subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls));
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
-    prepare: gate,
-    isReady: async (): Promise<boolean> => lifecycle.started() && (await subgraphsAnswered()),
+    // Read `state` per request: a swap replaces it as one value.
+    prepare: (request) => state.gate(request),
+    isReady: async (): Promise<boolean> => lifecycle.started() && (await state.subgraphsAnswered()),
     context: async (req) => contextFromRequest(req),
   });
   const lifecycle: ApolloLifecycle = apolloLifecycle(apollo, http);
-  return { policy: options.policy, http, listen: lifecycle.listen, stop: lifecycle.stop };
+  let swapping = Promise.resolve();
+  return {
+    policy: options.policy,
+    http,
+    listen: lifecycle.listen,
+    stop: lifecycle.stop,
+    supergraphSdl: () => state.supergraphSdl,
+    swap: (update) => {
+      const run = async () => {
+        const supergraphSdl = update.supergraphSdl ?? state.supergraphSdl;
+        const next = buildSupergraphState(supergraphSdl, update.manifests ?? state.manifests, stateOptions);
+        if (supergraphSdl !== state.supergraphSdl) managed.update(supergraphSdl);
+        state = next;
+      };
+      // One swap at a time, in order.
+      const result = swapping.then(run, run);
+      swapping = result.catch(() => undefined);
+      return result;
+    },
+  };
 }

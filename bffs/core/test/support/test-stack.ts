@@ -27,9 +27,11 @@ export interface TestStack {
  * The five domain subgraphs in this process (PGlite in memory, real HTTP on 127.0.0.1),
  * and BFFs over them built from the checked-in client supergraphs.
  */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(overrides: { catalog?: typeof catalogSubgraph } = {}): Promise<TestStack> {
   const subgraphs: TestSubgraph[] = await Promise.all(
-    [accountsSubgraph, catalogSubgraph, inventorySubgraph, reviewsSubgraph, ordersSubgraph].map((d: any) => startTestSubgraph(d, 'pglite')),
+    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph, ordersSubgraph].map((d: any) =>
+      startTestSubgraph(d, 'pglite'),
+    ),
   );
   const subgraphUrls = Object.fromEntries(
     ['accounts', 'catalog', 'inventory', 'reviews', 'orders'].map((name, i) => [name, `${subgraphs[i]!.url}/graphql`]),

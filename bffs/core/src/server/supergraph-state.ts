@@ -1,0 +1,64 @@
+import type { HTTPGraphQLRequest } from '@apollo/server';
+import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
+import type { Rejection } from '@subgraphs/kit';
+import { EXPERIENCE_SUBGRAPH_NAME } from '../experience';
+import { createOperationGate } from '../gate/operation-gate';
+import { costModelFromSupergraph } from '../limits/cost-model';
+import type { ApqStore } from '../persisted/apq-store';
+import type { PersistedQueryManifest } from '../persisted/manifest';
+import { persistedQueryHandlers } from '../persisted/persisted-queries';
+import type { ClientPolicy } from '../policy';
+import { subgraphReadiness } from './subgraph-readiness';
+
+export type BffMode = 'development' | 'production';
+
+/**
+ * Everything a BFF derives from one supergraph (and, for a safelisted client, one set of
+ * manifests): the front gate with its API schema, cost model and safelist, and the
+ * readiness probe over the supergraph's subgraphs. Built whole, then swapped whole.
+ */
+export interface SupergraphState {
+  supergraphSdl: string;
+  manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined;
+  gate: (request: HTTPGraphQLRequest) => Promise<HTTPGraphQLRequest | Rejection>;
+  subgraphsAnswered: () => Promise<boolean>;
+}
+
+export interface SupergraphStateOptions {
+  policy: ClientPolicy;
+  mode: BffMode;
+  apqStore: ApqStore;
+  subgraphUrls?: Readonly<Record<string, string>>;
+}
+
+/** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
+export function remoteSubgraphUrls(supergraph: Supergraph, overrides: Readonly<Record<string, string>> = {}): string[] {
+  return supergraph
+    .subgraphsMetadata()
+    .filter((s) => s.name !== EXPERIENCE_SUBGRAPH_NAME)
+    .map((s) => overrides[s.name] ?? s.url);
+}
+
+/** Throws if the supergraph is invalid or a safelisted operation does not validate against it. */
+export function buildSupergraphState(
+  supergraphSdl: string,
+  manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined,
+  options: SupergraphStateOptions,
+): SupergraphState {
+  // Router features (@authenticated, @requiresScopes) are ours to enforce, so accept them here.
+  const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
+  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests });
+  return {
+    supergraphSdl,
+    manifests,
+    gate: createOperationGate({
+      limits: options.policy.limits,
+      apiSchema,
+      costModel: costModelFromSupergraph(supergraphSdl),
+      resolvePersisted: persisted.resolvePersisted,
+      admitted: persisted.admitted,
+    }),
+    subgraphsAnswered: subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls)),
+  };
+}

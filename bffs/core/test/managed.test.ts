@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { catalogSubgraph } from '@subgraphs/catalog';
+import { disposeTestDatabase, openTestDatabase } from '@subgraphs/kit/src/testing';
+import { REPO_ROOT, type Database } from '@subgraphs/kit';
+import { startTestRegistry, TEST_REGISTRY_TOKEN } from '@bff/schema/registry/test-registry';
+import type { RegistryServer } from '@bff/schema/registry/server';
+import { webBff } from '@bff/web/src/bff';
+import { createBffServer, startRegistryPoller, type BffServer, type RegistryPoller } from '../src';
+import { startTestStack, type TestStack } from './support/test-stack';
+
+const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
+const ANCHOR = '  "When the product was first listed."';
+/** The next catalog version: one new field, which the running catalog already serves (deploy, then publish). */
+const CATALOG_WITH_BRAND = CATALOG_SDL.replace(ANCHOR, `  "Brand name, as printed on the box."\n  brand: String\n${ANCHOR}`);
+
+describe('managed mode: a BFF following the registry', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'managed-'));
+  let stack: TestStack;
+  let db: Database;
+  let registry: { url: string; server: RegistryServer };
+  let bff: BffServer;
+  let bffUrl: string;
+  let poller: RegistryPoller;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    if (!CATALOG_SDL.includes(ANCHOR)) throw new Error('catalog SDL changed; update the test anchor');
+    const schemaFile = join(dir, 'catalog.graphql');
+    writeFileSync(schemaFile, CATALOG_WITH_BRAND);
+    stack = await startTestStack({ catalog: { ...catalogSubgraph, schemaFile } });
+    db = await openTestDatabase('registry', 'pglite');
+    registry = await startTestRegistry(db);
+    const initial = await (await fetch(`${registry.url}/clients/web/supergraph`)).text();
+    bff = createBffServer({
+      policy: webBff.policy,
+      experience: webBff.experience,
+      supergraphSdl: initial,
+      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, `${s.url}/graphql`])),
+    });
+    bffUrl = `${await bff.listen(0, '127.0.0.1')}/graphql`;
+    poller = startRegistryPoller(bff, { registryUrl: registry.url, client: 'web', manifests: false, intervalMs: 100, log: (m) => logs.push(m) });
+  });
+
+  afterAll(async () => {
+    poller?.stop();
+    await bff?.stop();
+    await registry?.server.close();
+    if (db) await disposeTestDatabase(db);
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = async (query: string) => {
+    const response = await fetch(bffUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const brandQuery = '{ products(first: 2) { nodes { id brand } } }';
+
+  test('a publish under a load of 2,000 requests swaps the supergraph with zero failed requests', async () => {
+    expect((await post(brandQuery)).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    const TOTAL = 2_000;
+    const CONCURRENCY = 20;
+    let sent = 0;
+    let completed = 0;
+    const failures: string[] = [];
+    let published = false;
+    let swappedDuringLoad = false;
+
+    const worker = async () => {
+      while (sent < TOTAL) {
+        sent += 1;
+        try {
+          const { status, body } = await post('{ products(first: 3) { nodes { id name price { formatted } } } }');
+          if (status !== 200 || body.errors || body.data.products.nodes.length !== 3) failures.push(`${status} ${JSON.stringify(body).slice(0, 200)}`);
+        } catch (error) {
+          failures.push(String(error));
+        }
+        completed += 1;
+      }
+    };
+    const publisher = async () => {
+      while (completed < TOTAL / 4) await new Promise((r) => setTimeout(r, 10));
+      const response = await fetch(`${registry.url}/subgraphs/catalog`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_REGISTRY_TOKEN}` },
+        body: JSON.stringify({ sdl: CATALOG_WITH_BRAND, publishedBy: 'managed-mode test' }),
+      });
+      expect(response.status).toBe(201);
+      published = true;
+      // Watch for the swap while the load is still running.
+      while (completed < TOTAL) {
+        const { body } = await post(brandQuery);
+        if (!body.errors) {
+          swappedDuringLoad = true;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all([...Array.from({ length: CONCURRENCY }, worker), publisher()]);
+
+    expect(completed).toBeGreaterThanOrEqual(TOTAL);
+    expect(failures).toEqual([]);
+    expect(published).toBe(true);
+    expect(swappedDuringLoad).toBe(true);
+    const after = await post(brandQuery);
+    expect(after.body).toEqual({ data: { products: { nodes: [{ id: 'p-0001', brand: null }, { id: 'p-0002', brand: null }] } } });
+    expect(logs.some((line) => line.startsWith('swapped in supergraph'))).toBe(true);
+  });
+
+  test('refuses an unusable supergraph and keeps the last good one', async () => {
+    const good = bff.supergraphSdl();
+    await expect(bff.swap({ supergraphSdl: 'type Query { nothing: Int }' })).rejects.toThrow();
+    await expect(bff.swap({ supergraphSdl: good.replace('type Query', 'type Quer') })).rejects.toThrow();
+    expect(bff.supergraphSdl()).toBe(good);
+    expect((await post(brandQuery)).body.errors).toBeUndefined();
+  });
+
+  test('keeps serving the last good supergraph while the registry is down', async () => {
+    await registry.server.close();
+    await poller.pollOnce();
+    expect(logs.at(-1)).toMatch(/registry poll failed, serving the last good supergraph/);
+    const { body } = await post(brandQuery);
+    expect(body.errors).toBeUndefined();
+  });
+});
