@@ -31,7 +31,8 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     const supergraphFile = config.supergraphFile ?? checkedInSupergraph(definition.policy.name);
     let supergraphSdl: string;
     try {
-      supergraphSdl = readFileSync(supergraphFile, 'utf8');
+      // The generated header comment is not part of the supergraph (and would make the registry's copy look different).
+      supergraphSdl = readFileSync(supergraphFile, 'utf8').replace(/^(#[^\n]*\n)+/, '');
     } catch (error) {
       return service.fail(`cannot read the supergraph ${supergraphFile}: ${(error as Error).message}`, 2);
     }

@@ -6,6 +6,7 @@ import { disposeTestDatabase, openTestDatabase } from '@subgraphs/kit/src/testin
 import { REPO_ROOT, type Database } from '@subgraphs/kit';
 import { startTestRegistry, TEST_REGISTRY_TOKEN } from '@bff/schema/registry/test-registry';
 import type { RegistryServer } from '@bff/schema/registry/server';
+import { mobileBff } from '@bff/mobile/src/bff';
 import { webBff } from '@bff/web/src/bff';
 import { createBffServer, startRegistryPoller, type BffServer, type RegistryPoller } from '../src';
 import { startTestStack, type TestStack } from './support/test-stack';
@@ -109,6 +110,50 @@ describe('managed mode: a BFF following the registry', () => {
     const after = await post(brandQuery);
     expect(after.body).toEqual({ data: { products: { nodes: [{ id: 'p-0001', brand: null }, { id: 'p-0002', brand: null }] } } });
     expect(logs.some((line) => line.startsWith('swapped in supergraph'))).toBe(true);
+  });
+
+  test("retiring an app version in the registry takes its operations out of a managed mobile BFF's safelist", async () => {
+    const manifest = (version: string) => JSON.parse(readFileSync(resolve(REPO_ROOT, `schema/manifests/mobile/${version}.json`), 'utf8'));
+    const idOf = (version: string, name: string) => manifest(version).operations.find((op: any) => op.name === name).id as string;
+    const oldDetail = idOf('1.0.0', 'ProductDetail');
+    const newDetail = idOf('1.1.0', 'ProductDetail');
+    expect(oldDetail).not.toBe(newDetail);
+
+    const mobile = createBffServer({
+      policy: mobileBff.policy,
+      experience: mobileBff.experience,
+      supergraphSdl: await (await fetch(`${registry.url}/clients/mobile/supergraph`)).text(),
+      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, `${s.url}/graphql`])),
+      mode: 'production',
+    });
+    const url = `${await mobile.listen(0, '127.0.0.1')}/graphql`;
+    const mobilePoller = startRegistryPoller(mobile, { registryUrl: registry.url, client: 'mobile', manifests: true, intervalMs: 60_000, log: (m) => logs.push(m) });
+    try {
+      const detail = async (id: string) => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ variables: { id: 'p-0003' }, extensions: { persistedQuery: { version: 1, sha256Hash: id } } }),
+        });
+        return (await response.json()) as any;
+      };
+      await mobilePoller.pollOnce();
+      expect((await detail(oldDetail)).data.product.id).toBe('p-0003');
+
+      const retired = await fetch(`${registry.url}/clients/mobile/manifests/1.0.0/retire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_REGISTRY_TOKEN}` },
+        body: JSON.stringify({ retiredBy: 'release-manager' }),
+      });
+      expect(retired.status).toBe(200);
+      await mobilePoller.pollOnce();
+      expect((await detail(oldDetail)).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+      expect((await detail(newDetail)).data.product.id).toBe('p-0003');
+      expect(logs).toContain('safelist now has app versions 1.1.0');
+    } finally {
+      mobilePoller.stop();
+      await mobile.stop();
+    }
   });
 
   test('refuses an unusable supergraph and keeps the last good one', async () => {

@@ -52,7 +52,8 @@ describe('npm start (the local stack)', () => {
 
   test('prints one line per service with its URL', () => {
     for (const service of STACK) {
-      expect(stack.output()).toMatch(new RegExp(`^\\s+${service.name}\\s+${url(service.name).replace(/[.]/g, '\\.')}$`, 'm'));
+      const shown = `http://127.0.0.1:${ports[service.name]}${service.publicPath}`.replace(/[.]/g, '\\.');
+      expect(stack.output()).toMatch(new RegExp(`^\\s+${service.name}\\s+${shown}$`, 'm'));
     }
   });
 

@@ -116,9 +116,13 @@ export function spawnStack(services: readonly StackService[], options: LaunchOpt
   // Each BFF is told where the subgraphs of this stack listen, whatever ports they were given.
   const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
   const routing: Record<string, string> = {};
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host;
   services.forEach((service, i) => {
-    if (service.kind === 'subgraph') {
-      routing[`SUBGRAPH_URL_${service.name.toUpperCase()}`] = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports[i]}/graphql`;
+    if (service.kind === 'subgraph') routing[`SUBGRAPH_URL_${service.name.toUpperCase()}`] = `http://${reachable}:${ports[i]}/graphql`;
+    if (service.kind === 'registry') {
+      // Managed mode in the local stack, so a publish shows up in the BFFs within seconds.
+      routing.REGISTRY_URL = `http://${reachable}:${ports[i]}`;
+      routing.REGISTRY_POLL_MS ??= readOptionalString(options.env, 'REGISTRY_POLL_MS') ?? '2000';
     }
   });
   return services.map((service, i) => ({

@@ -5,8 +5,11 @@ import { REPO_ROOT } from '../paths';
 /** One process `npm start` runs. */
 export interface StackService {
   name: string;
-  /** Subgraphs are routed to by the BFFs; the launcher tells each BFF where they listen. */
-  kind: 'subgraph' | 'bff';
+  /**
+   * Subgraphs are routed to by the BFFs, and the BFFs follow the registry: the launcher tells
+   * each BFF where the subgraphs and the registry of this stack listen.
+   */
+  kind: 'subgraph' | 'registry' | 'bff';
   /** TypeScript entry point, relative to the repository root. */
   entry: string;
   defaultPort: number;
@@ -22,6 +25,11 @@ export interface StackService {
 function webExample(url: string): string {
   const query = '{ product(sku: "AUD-0001") { name price { formatted } seo { title } inStock ratingSummary { average count } } }';
   return `curl -s ${url} -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`;
+}
+
+/** A subgraph team: publish a schema change (the BFFs pick it up within seconds). */
+function registryExample(url: string): string {
+  return `REGISTRY_URL=${url} npm run schema:publish -- --subgraph catalog --sdl subgraphs/catalog/schema.graphql --by you`;
 }
 
 /** The mobile app: a hash-only GET of the feed from the newest app manifest. */
@@ -42,6 +50,7 @@ export const STACK: readonly StackService[] = [
   { name: 'inventory', kind: 'subgraph', entry: 'subgraphs/inventory/src/index.ts', defaultPort: 4103, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'reviews', kind: 'subgraph', entry: 'subgraphs/reviews/src/index.ts', defaultPort: 4104, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'orders', kind: 'subgraph', entry: 'subgraphs/orders/src/index.ts', defaultPort: 4105, readyPath: '/health/ready', publicPath: '/graphql' },
+  { name: 'registry', kind: 'registry', entry: 'schema/registry/main.ts', defaultPort: 4110, readyPath: '/health/ready', publicPath: '', example: registryExample },
   // The BFFs become ready once every subgraph has answered them, so they start last in effect.
   { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql', example: webExample },
   { name: 'mobile-bff', kind: 'bff', entry: 'bffs/mobile/src/index.ts', defaultPort: 4001, readyPath: '/health/ready', publicPath: '/graphql', example: mobileExample },
