@@ -1,4 +1,4 @@
-import { ConfigError, readOptionalString, readPort, readPositiveInt, readString } from '@subgraphs/kit';
+import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@subgraphs/kit';
 import type { BffMode } from './server/create-bff-server';
 
 export interface BffConfig {
@@ -12,6 +12,7 @@ export interface BffConfig {
   /** Managed mode: the registry to poll (absent: static-file mode, the default). */
   registryUrl: string | undefined;
   registryPollMs: number;
+  gatewaySecret: string;
 }
 
 /**
@@ -37,6 +38,7 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     subgraphUrls,
     registryUrl: readRegistryUrl(env),
     registryPollMs: readPositiveInt(env, 'REGISTRY_POLL_MS', 5_000),
+    gatewaySecret: readGatewaySecret(env),
   };
 }
 

@@ -42,6 +42,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       experience: definition.experience,
       subgraphUrls: config.subgraphUrls,
       mode: config.mode,
+      gatewaySecret: config.gatewaySecret,
     });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());

@@ -16,6 +16,8 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   /** The object exists but is in a state that does not allow the change. */
   CONFLICT = 'CONFLICT',
+  /** A subgraph was called without the gateways' shared credential. */
+  GATEWAY_CREDENTIAL_INVALID = 'GATEWAY_CREDENTIAL_INVALID',
   /** The HTTP request itself is malformed (bad JSON, wrong content type, too large). */
   BAD_REQUEST = 'BAD_REQUEST',
   /** Anything unexpected; the message is masked and the details are logged. */

@@ -14,6 +14,7 @@ export * from './db/bulk-insert';
 export * from './db/statement-counter';
 export * from './db/newest-first-pages';
 export * from './graphql/identity';
+export * from './graphql/gateway-credential';
 export * from './graphql/scalars';
 export * from './graphql/pagination';
 export * from './graphql/batch';

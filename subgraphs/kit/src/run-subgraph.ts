@@ -33,7 +33,7 @@ export function startSubgraphProcess<Loaders>(definition: SubgraphDefinition<Loa
         `seed ${report.seeded ? 'loaded' : 'already present'}`,
     );
     if (service.stopRequested()) return;
-    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes });
+    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
     service.log(`ready at ${url}/graphql`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { badUserInput, createSubgraphServer, migrate, readMigrations } from '../src';
+import { badUserInput, createSubgraphServer, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, migrate, readMigrations } from '../src';
 import { disposeTestDatabase, openTestDatabase } from '../src/testing';
 import http from 'node:http';
 import { startTestSubgraph, type TestSubgraph } from '../src/testing';
@@ -43,13 +43,27 @@ describe('subgraph HTTP server', () => {
   });
   afterAll(() => server?.stop());
 
-  const raw = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
+  const credential = { [GATEWAY_CREDENTIAL_HEADER]: DEVELOPMENT_GATEWAY_SECRET };
+  const raw = (path: string, init?: RequestInit) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { ...credential, ...(init?.headers as Record<string, string>) } });
 
   test('health: live always, ready when storage answers', async () => {
     expect(await (await raw('/health/live')).json()).toEqual({ status: 'live' });
     const ready = await raw('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.headers.get('cache-control')).toBe('no-store');
+  });
+
+  test('answers only requests that carry the gateway credential', async () => {
+    const query = JSON.stringify({ query: '{ echo(text: "hi") }' });
+    const attempts: Record<string, string>[] = [{}, { [GATEWAY_CREDENTIAL_HEADER]: 'guess' }, { [GATEWAY_CREDENTIAL_HEADER]: `${DEVELOPMENT_GATEWAY_SECRET}x` }];
+    for (const headers of attempts) {
+      const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: query });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as any).errors[0].extensions.code).toBe('GATEWAY_CREDENTIAL_INVALID');
+    }
+    expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    expect((await server.request('{ echo(text: "hi") }')).body.data).toEqual({ echo: 'hi' });
   });
 
   test('reads the forwarded user and scopes', async () => {
@@ -110,7 +124,14 @@ describe('graceful shutdown', () => {
     const post = (query: string) =>
       new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
         const req = http.request(
-          { host: url.hostname, port: url.port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/graphql',
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: DEVELOPMENT_GATEWAY_SECRET },
+          },
           (res) => {
             let body = '';
             res.setEncoding('utf8').on('data', (chunk) => (body += chunk));

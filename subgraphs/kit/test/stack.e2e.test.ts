@@ -1,11 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { supergraphForGateway } from '@bff/core';
+import { createGateway } from '@bff/core/src/gateway/create-gateway';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
-import { dataset, REPO_ROOT } from '../src';
+import { dataset, GATEWAY_CREDENTIAL_HEADER, REPO_ROOT } from '../src';
 import { STACK, portVariable } from '../src/launch/stack';
 import { freePort, pidsWithEnv, startTsProcess, type TestProcess } from '../src/testing';
 
@@ -20,6 +20,7 @@ async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<v
  */
 describe('npm start (the local stack)', () => {
   const marker = `stack-e2e-${process.pid}-${Date.now()}`;
+  const gatewaySecret = `stack-e2e-secret-${randomBytes(8).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'stack-e2e-'));
   const ports: Record<string, number> = {};
   let stack: TestProcess;
@@ -28,14 +29,14 @@ describe('npm start (the local stack)', () => {
   const post = async (name: string, query: string, variables?: unknown) => {
     const response = await fetch(url(name), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: gatewaySecret },
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as any, statements: Number(response.headers.get('x-sql-statements')) };
   };
 
   beforeAll(async () => {
-    const env: Record<string, string> = { STACK_DATA_DIR: dataDir, STACK_TEST_MARKER: marker };
+    const env: Record<string, string> = { STACK_DATA_DIR: dataDir, STACK_TEST_MARKER: marker, GATEWAY_SECRET: gatewaySecret };
     for (const service of STACK) {
       ports[service.name] = await freePort();
       env[portVariable(service)] = String(ports[service.name]);
@@ -90,10 +91,9 @@ describe('npm start (the local stack)', () => {
     const sources = loadSubgraphSources(config.subgraphs).map((s) => ({ ...s, url: url(s.name) }));
     const composed = composeSupergraph(sources);
     if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-    // Stock @apollo/gateway refuses `for: SECURITY` features it does not implement
-    // (@authenticated, @requiresScopes); the BFF kit enforces those itself.
-    const supergraphSdl = supergraphForGateway(composed.supergraphSdl);
-    const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+    // The BFF kit's gateway (stock @apollo/gateway, given what it accepts and the subgraphs' credential).
+    const { gateway } = createGateway({ supergraphSdl: composed.supergraphSdl, gatewaySecret });
+    const server = new ApolloServer({ gateway });
     await server.start();
     try {
       const seed = dataset().products[0]!;
@@ -132,6 +132,11 @@ describe('npm start (the local stack)', () => {
     expect(mobile.body.data.products.nodes[0].card.thumbnailUrl).toMatch(/w=288&h=288&fit=crop$/);
     const hidden = await post('mobile-bff', /* GraphQL */ `{ product(id: "p-0001") { richDescription } }`);
     expect(hidden.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  test('subgraphs refuse callers without the gateway credential; the BFFs have it', async () => {
+    const direct = await fetch(url('orders'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ myOrders { nodes { id } } }' }) });
+    expect(direct.status).toBe(401);
   });
 
   test('SIGTERM stops every service and leaves no process behind', async () => {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dataset, REPO_ROOT } from '@subgraphs/kit';
+import { dataset, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, REPO_ROOT } from '@subgraphs/kit';
 import { asUser, freePort, startTsProcess } from '@subgraphs/kit/src/testing';
 
 const ENTRY = 'subgraphs/orders/src/index.ts';
@@ -16,7 +16,7 @@ describe('orders process restart', () => {
   const call = async (port: number, query: string, variables?: unknown) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...BUYER },
+      headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: DEVELOPMENT_GATEWAY_SECRET, ...BUYER },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as any;

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
 import type { BffContext } from '../server/context';
 
 /**
@@ -8,9 +9,14 @@ import type { BffContext } from '../server/context';
  * so consecutive fetches to one subgraph reuse sockets.
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
+  /** The gateways' shared secret, without which subgraphs refuse to answer. */
+  gatewaySecret = DEVELOPMENT_GATEWAY_SECRET;
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
+    if (!request.http) return;
+    request.http.headers.set(GATEWAY_CREDENTIAL_HEADER, this.gatewaySecret);
     const forwarded = (context as Partial<BffContext>).forwardHeaders;
-    if (!forwarded || !request.http) return;
+    if (!forwarded) return;
     for (const [name, value] of Object.entries(forwarded)) request.http.headers.set(name, value);
   }
 }

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { apolloLifecycle, createGraphQLHttpServer, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
+import { apolloLifecycle, createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
 import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
 import type { PersistedQueryManifest } from '../persisted/manifest';
 import type { ExperienceSubgraph } from '../experience';
@@ -24,6 +24,8 @@ export interface BffServerOptions {
   apqStore?: ApqStore;
   /** Managed mode: the client's supported manifests from the registry (else the policy's files). */
   manifests?: ReadonlyMap<string, PersistedQueryManifest>;
+  /** The credential subgraphs require (`GATEWAY_SECRET`). @default the development secret */
+  gatewaySecret?: string;
 }
 
 export interface BffServer {
@@ -45,9 +47,10 @@ export interface BffServer {
 export function createBffServer(options: BffServerOptions): BffServer {
   const mode = options.mode ?? 'development';
   const { limits } = options.policy;
-  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls };
+  const gatewaySecret = options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET;
+  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret };
   let state: SupergraphState = buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions);
-  const managed = createGateway(options);
+  const managed = createGateway({ ...options, gatewaySecret });
   const apollo = new ApolloServer<BffContext>({
     gateway: managed.gateway,
     introspection: mode === 'development' || options.policy.introspectionInProduction,

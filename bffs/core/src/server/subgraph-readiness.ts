@@ -1,9 +1,11 @@
+import { GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
+
 /**
  * Readiness of a BFF: every HTTP subgraph of its supergraph has answered a trivial query
  * at least once. After that the BFF stays ready (a subgraph that fails later yields
  * partial results, not an unready BFF; fault handling is issue 5).
  */
-export function subgraphReadiness(urls: readonly string[], timeoutMs = 2_000): () => Promise<boolean> {
+export function subgraphReadiness(urls: readonly string[], gatewaySecret: string, timeoutMs = 2_000): () => Promise<boolean> {
   const answered = new Set<string>();
   return async () => {
     const pending = urls.filter((url) => !answered.has(url));
@@ -12,7 +14,7 @@ export function subgraphReadiness(urls: readonly string[], timeoutMs = 2_000): (
         try {
           const response = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: gatewaySecret },
             body: JSON.stringify({ query: '{ __typename }' }),
             signal: AbortSignal.timeout(timeoutMs),
           });

@@ -29,6 +29,7 @@ export interface SupergraphStateOptions {
   mode: BffMode;
   apqStore: ApqStore;
   subgraphUrls?: Readonly<Record<string, string>>;
+  gatewaySecret: string;
 }
 
 /** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
@@ -59,6 +60,6 @@ export function buildSupergraphState(
       resolvePersisted: persisted.resolvePersisted,
       admitted: persisted.admitted,
     }),
-    subgraphsAnswered: subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls)),
+    subgraphsAnswered: subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls), options.gatewaySecret),
   };
 }

@@ -1,5 +1,6 @@
 import { defaultDataDir } from '../paths';
-import { readDatabaseUrl, readIdentifier, readPort, readPositiveInt, readString } from './env';
+import { DEVELOPMENT_GATEWAY_SECRET } from '../graphql/gateway-credential';
+import { ConfigError, readDatabaseUrl, readIdentifier, readOptionalString, readPort, readPositiveInt, readString } from './env';
 
 /** Largest request body a subgraph accepts unless `MAX_BODY_BYTES` says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -13,6 +14,8 @@ export interface SubgraphConfig {
   databaseSchema: string;
   dataDir: string;
   maxBodyBytes: number;
+  /** The gateways' shared secret every GraphQL request must carry. */
+  gatewaySecret: string;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface SubgraphConfig {
  * - `DATABASE_SCHEMA`: schema for this subgraph's tables (default: the subgraph name)
  * - `DATA_DIR`: PGlite directory (default `.data/<subgraph>`; `memory://` for a throw-away one)
  * - `MAX_BODY_BYTES`: largest request body (default 1 MiB)
+ * - `GATEWAY_SECRET`: the credential gateways send (required with NODE_ENV=production)
  */
 export function readSubgraphConfig(
   name: string,
@@ -35,5 +39,17 @@ export function readSubgraphConfig(
     databaseSchema: readIdentifier(env, 'DATABASE_SCHEMA', name),
     dataDir: readString(env, 'DATA_DIR', defaultDataDir(name)),
     maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    gatewaySecret: readGatewaySecret(env),
   };
+}
+
+/** The shared gateway secret: required in production, a well-known development value otherwise. */
+export function readGatewaySecret(env: Record<string, string | undefined>): string {
+  const secret = readOptionalString(env, 'GATEWAY_SECRET');
+  if (secret === undefined) {
+    if (env.NODE_ENV === 'production') throw new ConfigError('GATEWAY_SECRET must be set in production: subgraphs only answer requests that carry it');
+    return DEVELOPMENT_GATEWAY_SECRET;
+  }
+  if (secret.length < 16) throw new ConfigError('GATEWAY_SECRET must be at least 16 characters');
+  return secret;
 }

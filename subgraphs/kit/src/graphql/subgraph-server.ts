@@ -11,6 +11,7 @@ import { countingDatabase, type RequestDatabase, type StatementCounter } from '.
 import { ErrorCode } from '../errors';
 import { apolloLifecycle } from '../http/apollo-lifecycle';
 import { createGraphQLHttpServer, type GraphQLHttpServer } from '../http/graphql-http-server';
+import { DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck } from './gateway-credential';
 import { userFromHeaders, type RequestUser } from './identity';
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
 import { statementCountPlugin } from './plugins/statement-count-plugin';
@@ -43,6 +44,8 @@ export interface SubgraphDefinition<Loaders> {
 export interface SubgraphServerOptions {
   /** Largest request body accepted, in bytes. @default DEFAULT_MAX_BODY_BYTES (1 MiB) */
   maxBodyBytes?: number;
+  /** The gateways' shared secret. @default DEVELOPMENT_GATEWAY_SECRET */
+  gatewaySecret?: string;
 }
 
 export interface SubgraphServer {
@@ -81,6 +84,7 @@ export function createSubgraphServer<Loaders>(
   const http = createGraphQLHttpServer({
     apollo,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    admit: gatewayCredentialCheck(options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET),
     isReady: async () => {
       await database.ping();
       return true;

@@ -15,6 +15,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   /** How a too-large body is answered. @default { status: 413, code: BAD_REQUEST } */
   bodyLimitRejection?: { status: number; code: ErrorCode };
+  /** Refuses a GraphQL request before its body is read (e.g. a missing gateway credential). */
+  admit?: (req: IncomingMessage) => Rejection | undefined;
   /**
    * Sees each GraphQL request before Apollo does, and may rewrite it (say, put the text of a
    * persisted query in) or answer it itself with a rejection.
@@ -73,6 +75,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   };
 
   const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const refused = options.admit?.(req);
+    if (refused) {
+      req.resume(); // drain the unread body so the socket stays usable
+      return sendJsonError(res, refused.status, refused.code, refused.message, refused.details, refused.headers);
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ConfigError, readOptionalString, readPort, readPositiveInt } from '../config/env';
 import { entryPath, portVariable, type StackService } from './stack';
@@ -113,6 +114,8 @@ export function resolvePorts(services: readonly StackService[], env: LaunchOptio
 export function spawnStack(services: readonly StackService[], options: LaunchOptions): RunningService[] {
   const ports = resolvePorts(services, options.env);
   readPositiveInt(options.env, 'READY_TIMEOUT_MS', DEFAULT_READY_TIMEOUT_MS); // validate now, use later
+  // One gateway secret per run, shared by the BFFs and the subgraphs of this stack only.
+  const shared: Record<string, string> = { GATEWAY_SECRET: readOptionalString(options.env, 'GATEWAY_SECRET') ?? randomBytes(24).toString('hex') };
   // Each BFF is told where the subgraphs of this stack listen, whatever ports they were given.
   const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
   const routing: Record<string, string> = {};
@@ -127,7 +130,7 @@ export function spawnStack(services: readonly StackService[], options: LaunchOpt
   });
   return services.map((service, i) => ({
     service,
-    ...spawnService(service, ports[i]!, options, service.kind === 'bff' ? routing : {}),
+    ...spawnService(service, ports[i]!, options, service.kind === 'bff' ? { ...shared, ...routing } : shared),
   }));
 }
 

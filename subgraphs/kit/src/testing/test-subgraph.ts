@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { openDatabase, quoteIdentifier, type Database } from '../db/database';
 import { migrate, readMigrations } from '../db/migrate';
+import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '../graphql/gateway-credential';
 import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition } from '../graphql/subgraph-server';
 import { testDatabaseUrl, type StorageBackend } from './storage-backends';
 
@@ -65,7 +66,7 @@ export async function startTestSubgraph<Loaders>(
     request: async (query, variables, headers) => {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: DEVELOPMENT_GATEWAY_SECRET, ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return {
