@@ -1,4 +1,5 @@
 import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@subgraphs/kit';
+import { DEVELOPMENT_JWT, type JwtConfig } from './auth/authenticator';
 import type { BffMode } from './server/create-bff-server';
 
 export interface BffConfig {
@@ -13,6 +14,7 @@ export interface BffConfig {
   registryUrl: string | undefined;
   registryPollMs: number;
   gatewaySecret: string;
+  jwt: JwtConfig;
 }
 
 /**
@@ -21,6 +23,8 @@ export interface BffConfig {
  * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
  * for managed mode.
  */
+export { readJwtConfig };
+
 export function readBffConfig(defaultPort: number, env: Record<string, string | undefined> = process.env): BffConfig {
   const subgraphUrls: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
@@ -39,6 +43,7 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     registryUrl: readRegistryUrl(env),
     registryPollMs: readPositiveInt(env, 'REGISTRY_POLL_MS', 5_000),
     gatewaySecret: readGatewaySecret(env),
+    jwt: readJwtConfig(env),
   };
 }
 
@@ -46,4 +51,19 @@ function readRegistryUrl(env: Record<string, string | undefined>): string | unde
   const value = readOptionalString(env, 'REGISTRY_URL');
   if (value !== undefined && !/^https?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`REGISTRY_URL must be an http(s) URL, got "${value}"`);
   return value?.replace(/\/$/, '');
+}
+
+/** `JWT_SECRET` (HS256) or `JWKS_URL`, plus `JWT_ISSUER` and `JWT_AUDIENCE`; development defaults otherwise. */
+function readJwtConfig(env: Record<string, string | undefined>): JwtConfig {
+  const secret = readOptionalString(env, 'JWT_SECRET');
+  const jwksUrl = readOptionalString(env, 'JWKS_URL');
+  if (secret && jwksUrl) throw new ConfigError('set JWT_SECRET or JWKS_URL, not both');
+  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) throw new ConfigError(`JWKS_URL must be an http(s) URL, got "${jwksUrl}"`);
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  if (!secret && !jwksUrl && env.NODE_ENV === 'production') throw new ConfigError('JWT_SECRET or JWKS_URL must be set in production');
+  return {
+    ...(jwksUrl ? { jwksUrl } : { secret: secret ?? DEVELOPMENT_JWT.secret }),
+    issuer: readString(env, 'JWT_ISSUER', DEVELOPMENT_JWT.issuer),
+    audience: readString(env, 'JWT_AUDIENCE', DEVELOPMENT_JWT.audience),
+  };
 }

@@ -11,3 +11,4 @@ export * from './gateway/supergraph-for-gateway';
 export * from './config';
 export * from './run-bff';
 export * from './managed/registry-poller';
+export * from './auth/authenticator';

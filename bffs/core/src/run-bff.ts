@@ -4,6 +4,7 @@ import { ConfigError, listenOrExplain, REPO_ROOT, runService } from '@subgraphs/
 import { readBffConfig, type BffConfig } from './config';
 import type { ExperienceSubgraph } from './experience';
 import type { ClientPolicy } from './policy';
+import { createAuthenticator } from './auth/authenticator';
 import { startRegistryPoller } from './managed/registry-poller';
 import { createBffServer } from './server/create-bff-server';
 
@@ -43,6 +44,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       subgraphUrls: config.subgraphUrls,
       mode: config.mode,
       gatewaySecret: config.gatewaySecret,
+      authenticate: createAuthenticator(config.jwt),
     });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());

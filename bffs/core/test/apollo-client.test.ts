@@ -9,7 +9,7 @@ import { mobileBff } from '@bff/mobile/src/bff';
 import { webBff } from '@bff/web/src/bff';
 import type { PersistedQueryManifest } from '../src/persisted/manifest';
 import { sha256Hex } from '../src/persisted/manifest';
-import { startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 const operation = (client: string, name: string): DocumentNode =>
   gql(readFileSync(resolve(REPO_ROOT, 'schema', 'operations', client, `${name}.graphql`), 'utf8'));
@@ -100,7 +100,7 @@ describe('@apollo/client 4 against the BFFs', () => {
             batchMax: mobileBff.policy.limits.maxBatchSize,
             batchInterval: 20,
             fetch: recordingFetch(log),
-            headers: { 'apollographql-client-name': 'mobile-app', 'x-user-id': 'u-003', 'x-user-scopes': 'orders:read' },
+            headers: { 'apollographql-client-name': 'mobile-app', ...(await bearer('u-003', ['orders:read'])) },
           }),
         ),
       });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeSupergraph } from '@bff/schema';
 import { apolloLifecycle, createGraphQLHttpServer, type ApolloLifecycle } from '@subgraphs/kit';
@@ -14,7 +15,7 @@ const MOONS = `${LINK} type Planet @key(fields: "id") { id: ID! moons: [String!]
 
 /** A foreign subgraph, served the plainest way: Apollo Server over node:http. */
 async function serveSubgraph(sdl: string, resolvers: Record<string, any>): Promise<{ url: string; server: ApolloLifecycle }> {
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }) });
+  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
   const http = createGraphQLHttpServer({ apollo, maxBodyBytes: 1 << 20, isReady: async () => true, context: async () => ({}) });
   const server = apolloLifecycle(apollo, http);
   return { url: `${await server.listen(0, '127.0.0.1')}/graphql`, server };

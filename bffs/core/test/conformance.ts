@@ -3,7 +3,7 @@ import { buildClientSchema, buildSchema, getIntrospectionQuery, isObjectType, ty
 import { dataset } from '@subgraphs/kit';
 import type { BffDefinition } from '../src';
 import { queryOfDepth, queryOverDepth, queryWithAliases, queryWithCost, queryWithRootFields, queryWithTokens } from './support/limit-queries';
-import { startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 import { resolve } from 'node:path';
 
 /** Every object type's fields, as `Type.field` coordinates: the shape of a schema to compare. */
@@ -54,7 +54,7 @@ export function describeBffConformance(definition: BffDefinition): void {
             myOrders(first: 1) { nodes { number total { formatted } } }
           }`,
         },
-        { 'x-user-id': 'u-001', 'x-user-scopes': 'orders:read' },
+        await bearer('u-001', ['orders:read']),
       );
       expect(status).toBe(200);
       expect(body.errors).toBeUndefined();

@@ -1,5 +1,5 @@
 import { webBff } from '@bff/web/src/bff';
-import { startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 describe('what the BFF sends to subgraphs', () => {
   let stack: TestStack;
@@ -24,8 +24,7 @@ describe('what the BFF sends to subgraphs', () => {
 
   test('identity, client name/version and the request id reach the subgraphs', async () => {
     const headers = {
-      'x-user-id': 'u-007',
-      'x-user-scopes': 'orders:read',
+      ...(await bearer('u-007', ['orders:read'])),
       'apollographql-client-name': 'web-app',
       'apollographql-client-version': '2026.11.1',
       'x-request-id': 'req-abc-123',
@@ -36,12 +35,12 @@ describe('what the BFF sends to subgraphs', () => {
     expect(body.data.myOrders.nodes[0].customer.id).toBe('u-007');
     for (const name of ['accounts', 'orders']) {
       const seen = stack.subgraphs[name]!.receivedHeaders().at(-1)!;
-      expect(seen).toMatchObject(headers);
+      expect(seen).toMatchObject({ ...headers, 'x-user-id': 'u-007', 'x-user-scopes': 'orders:read' });
     }
   });
 
   test('a request without an id gets one, and an implausible id is replaced', async () => {
-    await web.post({ query: '{ me { id } }' }, { 'x-user-id': 'u-001', 'x-request-id': 'bad id with spaces and $igns' });
+    await web.post({ query: '{ me { id } }' }, { ...(await bearer('u-001')), 'x-request-id': 'bad id with spaces and $igns' });
     const seen = stack.subgraphs.accounts!.receivedHeaders().at(-1)!;
     expect(seen['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createBffServer, checkedInSupergraph } from '@bff/core';
 import { describeBffConformance } from '@bff/core/test/conformance';
-import { startTestStack, type TestBff, type TestStack } from '@bff/core/test/support/test-stack';
+import { bearer, startTestStack, type TestBff, type TestStack } from '@bff/core/test/support/test-stack';
 import type { PersistedQueryManifest } from '@bff/core/src/persisted/manifest';
 import { sha256Hex } from '@bff/core/src/persisted/manifest';
 import { REPO_ROOT } from '@subgraphs/kit';
@@ -38,7 +38,7 @@ describe('mobile BFF: persisted queries', () => {
     const feed = await production.get({ variables: { first: 3 }, extensions: persisted('MobileFeed') });
     // catalog's product list (60 s) is the tightest hint the feed touches (reviews 120 s, products 300 s).
     expect(feed.headers.get('cache-control')).toBe('max-age=60, public');
-    const orders = await production.get({ extensions: persisted('MyOrders') }, { 'x-user-id': 'u-002', 'x-user-scopes': 'orders:read' });
+    const orders = await production.get({ extensions: persisted('MyOrders') }, await bearer('u-002', ['orders:read']));
     expect(orders.body.data.myOrders.nodes.length).toBeGreaterThan(0);
     expect(orders.headers.get('cache-control')).toBe('no-store');
     const post = await production.post({ variables: { first: 3 }, extensions: persisted('MobileFeed') });
@@ -58,7 +58,7 @@ describe('mobile BFF: persisted queries', () => {
         { variables: { id: 'p-0002' }, extensions: persisted('ProductDetail') },
         { extensions: persisted('MyOrders') },
       ],
-      { 'x-user-id': 'u-002', 'x-user-scopes': 'orders:read' },
+      await bearer('u-002', ['orders:read']),
     );
     expect(status).toBe(200);
     expect(body).toHaveLength(3);

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type VerifiedUser } from '../auth/authenticator';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { apolloLifecycle, createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
 import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
@@ -26,6 +28,8 @@ export interface BffServerOptions {
   manifests?: ReadonlyMap<string, PersistedQueryManifest>;
   /** The credential subgraphs require (`GATEWAY_SECRET`). @default the development secret */
   gatewaySecret?: string;
+  /** Verifies callers' bearer tokens. @default HS256 with the development JWT settings */
+  authenticate?: Authenticator;
 }
 
 export interface BffServer {
@@ -51,6 +55,9 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret };
   let state: SupergraphState = buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions);
   const managed = createGateway({ ...options, gatewaySecret });
+  const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
+  /** The verified caller of each request in flight, from authentication to the context. */
+  const callers = new WeakMap<IncomingMessage, VerifiedUser | null>();
   const apollo = new ApolloServer<BffContext>({
     gateway: managed.gateway,
     introspection: mode === 'development' || options.policy.introspectionInProduction,
@@ -68,10 +75,16 @@ export function createBffServer(options: BffServerOptions): BffServer {
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
+    // Authenticate first (a bad token is refused before anything else), then the gate.
     // Read `state` per request: a swap replaces it as one value.
-    prepare: (request) => state.gate(request),
+    prepare: async (request, req) => {
+      const caller = await authenticate(req);
+      if (caller && 'rejected' in caller) return caller;
+      callers.set(req, caller);
+      return state.gate(request);
+    },
     isReady: async (): Promise<boolean> => lifecycle.started() && (await state.subgraphsAnswered()),
-    context: async (req) => contextFromRequest(req),
+    context: async (req) => contextFromRequest(req, callers.get(req) ?? null),
   });
   const lifecycle: ApolloLifecycle = apolloLifecycle(apollo, http);
   let swapping = Promise.resolve();

@@ -5,7 +5,7 @@ import { inventorySubgraph } from '@subgraphs/inventory';
 import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
 import { ordersSubgraph } from '@subgraphs/orders';
 import { reviewsSubgraph } from '@subgraphs/reviews';
-import { checkedInSupergraph, createBffServer, type BffDefinition, type BffMode, type BffServer } from '../../src';
+import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer } from '../../src';
 
 export interface TestBff {
   url: string;
@@ -78,4 +78,9 @@ export async function startTestStack(overrides: { catalog?: typeof catalogSubgra
       await Promise.all(subgraphs.map((s) => s.stop()));
     },
   };
+}
+
+/** `Authorization` header of a signed-in user, as the BFFs accept it in development. */
+export async function bearer(user: string, scopes: string[] = []): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await mintToken(DEVELOPMENT_JWT, user, scopes)}` };
 }

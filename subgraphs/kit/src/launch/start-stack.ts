@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { ConfigError } from '../config/env';
+import { REPO_ROOT } from '../paths';
 import { spawnStack, stopAll, waitForStack } from './launcher';
 import { STACK } from './stack';
 
@@ -48,7 +51,24 @@ async function main(): Promise<void> {
   for (const { service, url } of running) {
     if (service.example) console.log(`\nTry ${service.name}:\n  ${service.example(`${url}${service.publicPath}`)}`);
   }
+  const token = localToken();
+  const web = running.find((r) => r.service.name === 'web-bff');
+  if (token && web) {
+    console.log(`\nA token for user u-001 (orders:read orders:write, valid 12 h; more with npm run token):\n  ${token}`);
+    const query = JSON.stringify({ query: '{ me { name tier } myOrders(first: 3) { nodes { number status total { formatted } } } }' });
+    console.log(`  curl -s ${web.url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${token}' -d '${query}'`);
+  }
   console.log('\nPress Ctrl-C to stop.');
+}
+
+/** A token from `npm run token` (same JWT settings as the BFFs), or undefined if none can be minted here. */
+function localToken(): string | undefined {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', resolve(REPO_ROOT, 'bffs/core/src/cli/token.ts'), '--user', 'u-001', '--scopes', 'orders:read orders:write', '--ttl', '43200'],
+    { env: { ...process.env, NODE_OPTIONS: '' }, encoding: 'utf8' },
+  );
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 main().catch((error) => {
