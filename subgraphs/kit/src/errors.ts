@@ -42,6 +42,8 @@ export enum ErrorCode {
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   /** The document does not validate against the client's API schema. */
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  /** The document has no operation of the requested `operationName` (or several and none named). */
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
 
   // Persisted queries (the BFFs).
   /** Automatic persisted query: the hash is not registered yet; send the query with it. */

@@ -42,7 +42,7 @@ describe('npm start (the local stack)', () => {
       env[portVariable(service)] = String(ports[service.name]);
     }
     stack = startTsProcess('subgraphs/kit/src/launch/start-stack.ts', env);
-    await stack.waitFor(/All services ready/);
+    await stack.waitFor(/Press Ctrl-C to stop/);
   });
 
   afterAll(async () => {

@@ -9,6 +9,8 @@ import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
 import type { ClientPolicy } from '../policy';
 import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
+import { maskError } from './mask-errors';
+import { logUnexpectedErrorsPlugin } from './plugins/log-unexpected-errors-plugin';
 import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
 import { buildSupergraphState, type BffMode, type SupergraphState } from './supergraph-state';
 
@@ -61,12 +63,19 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const apollo = new ApolloServer<BffContext>({
     gateway: managed.gateway,
     introspection: mode === 'development' || options.policy.introspectionInProduction,
+    // "Did you mean …?" reveals the schema as surely as introspection does.
+    hideSchemaDetailsFromClientErrors: mode === 'production' && !options.policy.introspectionInProduction,
+    formatError: (formatted) => maskError(formatted),
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: limits.maxBatchSize > 1,
     // Persisted queries are resolved in the front gate (see persisted-queries.ts), not by Apollo.
     persistedQueries: false,
-    plugins: [postResponsesUncachedPlugin(), ...(mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    plugins: [
+      postResponsesUncachedPlugin(),
+      logUnexpectedErrorsPlugin(options.policy.name),
+      ...(mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
     // Clients (not browsers) identify themselves with this header, which also proves the
     // request is not a cross-site form post.
     csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', CLIENT_NAME_HEADER] },
