@@ -52,11 +52,53 @@ describe('authentication at the BFF', () => {
   });
 
   test('no token: an anonymous caller; identity headers sent by the caller are ignored', async () => {
-    const { body } = await me(web, { 'x-user-id': 'u-001', 'x-user-scopes': 'orders:read orders:write' });
+    const spoofed = { 'x-user-id': 'u-001', 'x-user-scopes': 'orders:read orders:write' };
+    const { status, body } = await me(web, spoofed);
+    expect(status).toBe(401);
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const seen = stack.subgraphs.accounts!.receivedHeaders().at(-1)!;
+    const open = await web.post({ query: '{ products(first: 1) { nodes { id } } }' }, spoofed);
+    expect(open.body.errors).toBeUndefined();
+    const seen = stack.subgraphs.catalog!.receivedHeaders().at(-1)!;
     expect(seen['x-user-id']).toBeUndefined();
     expect(seen['x-user-scopes']).toBeUndefined();
+  });
+
+  describe('authorization (@authenticated, @requiresScopes) before execution', () => {
+    const ordersQuery = { query: '{ products(first: 1) { nodes { id } } myOrders(first: 1) { nodes { id } } }' };
+
+    test('anonymous: refused with 401, naming the field', async () => {
+      for (const bff of [web, mobile]) {
+        const { status, body } = await bff.post(ordersQuery);
+        expect(status).toBe(401);
+        expect(body.errors[0]).toMatchObject({ message: 'Sign in to read myOrders.', extensions: { code: 'UNAUTHENTICATED', fields: ['myOrders'] } });
+      }
+    });
+
+    test('signed in without the scope: refused with 403; with it: served', async () => {
+      const without = await web.post(ordersQuery, await bearer('u-004', []));
+      expect(without.status).toBe(403);
+      expect(without.body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', fields: ['myOrders'] } });
+      const withScope = await web.post(ordersQuery, await bearer('u-004', ['orders:read']));
+      expect(withScope.body.errors).toBeUndefined();
+      expect(withScope.body.data.myOrders.nodes.length).toBeGreaterThan(0);
+    });
+
+    test('nested fields count too, through fragments and aliases', async () => {
+      const query = { query: '{ me { name ...Mine } } fragment Mine on User { history: orders(first: 1) { nodes { id } } }' };
+      const without = await web.post(query, await bearer('u-004', []));
+      expect(without.status).toBe(403);
+      expect(without.body.errors[0].extensions.fields).toEqual(['me.history']);
+      const withScope = await web.post(query, await bearer('u-004', ['orders:read']));
+      expect(withScope.body.data.me.history.nodes.length).toBeGreaterThan(0);
+    });
+
+    test('mutations need their write scope', async () => {
+      const mutation = { query: 'mutation { placeOrder(input: { idempotencyKey: "authz-1", lines: [{ productId: "p-0001", quantity: 1 }] }) { number } }' };
+      const readOnly = await web.post(mutation, await bearer('u-004', ['orders:read']));
+      expect(readOnly.status).toBe(403);
+      const writer = await web.post(mutation, await bearer('u-004', ['orders:write']));
+      expect(writer.body.data.placeOrder.number).toMatch(/^SO-/);
+    });
   });
 
   test("a user cannot read another user's order through either BFF", async () => {

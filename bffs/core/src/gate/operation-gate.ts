@@ -8,6 +8,7 @@ import { MaxAliasesRule } from '../limits/MaxAliasesRule';
 import { MaxCostRule } from '../limits/MaxCostRule';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
+import type { VerifiedUser } from '../auth/authenticator';
 import type { OperationLimits } from '../policy';
 import { MalformedRequestError, parseGraphQLRequest, rebuildRequest, type OperationRequest } from './graphql-request';
 import { LruCache } from './lru-cache';
@@ -24,6 +25,8 @@ export interface OperationGateOptions {
   resolvePersisted?: (operation: OperationRequest) => Promise<OperationRequest | Rejection>;
   /** Called once an operation with query text has passed every limit (APQ registers here). */
   admitted?: (operation: OperationRequest) => Promise<void>;
+  /** Refuses operations selecting what the caller may not see (@authenticated, @requiresScopes). */
+  authorize?: (document: DocumentNode, operationName: string | undefined, caller: VerifiedUser | null) => Rejection | undefined;
 }
 
 const rejection = (status: number, code: ErrorCode, message: string, details?: Record<string, unknown>): Rejection => ({
@@ -44,7 +47,9 @@ type Checked = { document: DocumentNode; error?: GraphQLError } | { document?: u
  * quadratic parts) runs afterwards in Apollo, on documents that are already known to be
  * small. Each rejection is a 400 with a stable code and the measured value.
  */
-export function createOperationGate(options: OperationGateOptions): (request: HTTPGraphQLRequest) => Promise<HTTPGraphQLRequest | Rejection> {
+export type OperationGate = (request: HTTPGraphQLRequest, caller: VerifiedUser | null) => Promise<HTTPGraphQLRequest | Rejection>;
+
+export function createOperationGate(options: OperationGateOptions): OperationGate {
   const { limits } = options;
   const staticRules: ValidationRule[] = [MaxDepthRule(limits.maxDepth), MaxAliasesRule(limits.maxAliases), MaxRootFieldsRule(limits.maxRootFields)];
   const checked = new LruCache<string, Checked>(2_000);
@@ -64,7 +69,7 @@ export function createOperationGate(options: OperationGateOptions): (request: HT
     return result;
   };
 
-  const admit = async (operation: OperationRequest): Promise<OperationRequest | Rejection> => {
+  const admit = async (operation: OperationRequest, caller: VerifiedUser | null): Promise<OperationRequest | Rejection> => {
     let resolved = operation;
     if (options.resolvePersisted) {
       const outcome = await options.resolvePersisted(operation);
@@ -89,11 +94,13 @@ export function createOperationGate(options: OperationGateOptions): (request: HT
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
       return rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { limit, measured });
     }
+    const denied = options.authorize?.(result.document, resolved.operationName, caller);
+    if (denied) return denied;
     await options.admitted?.(resolved);
     return resolved;
   };
 
-  return async (request) => {
+  return async (request, caller) => {
     let parsed;
     try {
       parsed = parseGraphQLRequest(request);
@@ -107,14 +114,14 @@ export function createOperationGate(options: OperationGateOptions): (request: HT
       if (tooMany) return tooMany;
       const operations: OperationRequest[] = [];
       for (const [index, operation] of parsed.operations.entries()) {
-        const outcome = await admit(operation);
+        const outcome = await admit(operation, caller);
         // One bad operation refuses the whole batch: a client must not get half a screen silently.
         if ('rejected' in outcome) return { ...outcome, details: { ...outcome.details, batchIndex: index } };
         operations.push(outcome);
       }
       return rebuildRequest(request, { kind: 'batch', operations });
     }
-    const outcome = await admit(parsed.operation);
+    const outcome = await admit(parsed.operation, caller);
     if ('rejected' in outcome) return outcome;
     return outcome === parsed.operation ? request : rebuildRequest(request, { kind: 'single', operation: outcome });
   };

@@ -90,7 +90,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       const caller = await authenticate(req);
       if (caller && 'rejected' in caller) return caller;
       callers.set(req, caller);
-      return state.gate(request);
+      return state.gate(request, caller);
     },
     isReady: async (): Promise<boolean> => lifecycle.started() && (await state.subgraphsAnswered()),
     context: async (req) => contextFromRequest(req, callers.get(req) ?? null),

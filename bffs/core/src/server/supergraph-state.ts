@@ -1,8 +1,8 @@
-import type { HTTPGraphQLRequest } from '@apollo/server';
 import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
-import type { Rejection } from '@subgraphs/kit';
 import { EXPERIENCE_SUBGRAPH_NAME } from '../experience';
-import { createOperationGate } from '../gate/operation-gate';
+import { accessRequirementsFromSupergraph } from '../auth/access-requirements';
+import { authorizeOperation } from '../auth/authorize-operation';
+import { createOperationGate, type OperationGate } from '../gate/operation-gate';
 import { costModelFromSupergraph } from '../limits/cost-model';
 import type { ApqStore } from '../persisted/apq-store';
 import type { PersistedQueryManifest } from '../persisted/manifest';
@@ -20,7 +20,7 @@ export type BffMode = 'development' | 'production';
 export interface SupergraphState {
   supergraphSdl: string;
   manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined;
-  gate: (request: HTTPGraphQLRequest) => Promise<HTTPGraphQLRequest | Rejection>;
+  gate: OperationGate;
   subgraphsAnswered: () => Promise<boolean>;
 }
 
@@ -49,6 +49,7 @@ export function buildSupergraphState(
   // Router features (@authenticated, @requiresScopes) are ours to enforce, so accept them here.
   const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  const requirements = accessRequirementsFromSupergraph(supergraphSdl);
   const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests });
   return {
     supergraphSdl,
@@ -59,6 +60,7 @@ export function buildSupergraphState(
       costModel: costModelFromSupergraph(supergraphSdl),
       resolvePersisted: persisted.resolvePersisted,
       admitted: persisted.admitted,
+      authorize: (document, operationName, caller) => authorizeOperation(apiSchema, document, operationName, requirements, caller),
     }),
     subgraphsAnswered: subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls), options.gatewaySecret),
   };
