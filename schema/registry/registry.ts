@@ -4,7 +4,7 @@ import { sha256Hex, type PersistedQueryManifest } from '@bff/core/src/persisted/
 import type { Database } from '@subgraphs/kit';
 import { buildSchema, parse, validate } from 'graphql';
 import { CLIENTS, composeClient, REPO_ROOT, ROVER_CONFIG, type ClientSchemaSource } from '../src/clients';
-import type { RegisteredOperations } from '../src/check/registered-operations';
+import { operationCollector, type RegisteredOperations } from '../src/check/registered-operations';
 import { runChecks } from '../src/check/run-checks';
 import type { CheckReport } from '../src/check/types';
 import { loadSubgraphSources, type SubgraphSource } from '../src/compose';
@@ -107,7 +107,7 @@ export class Registry {
   }
 
   private async registered(client: string): Promise<RegisteredOperations> {
-    const operations = new Map<string, { name: string; body: string; source: string; appVersions: string[] }>();
+    const collected = operationCollector();
     const skipped: { source: string; reason: string }[] = [];
     for (const row of await store.clientManifests(this.db, client)) {
       const source = row.app_version === WEB_OPERATIONS_VERSION ? `${client} operations` : `app ${row.app_version}`;
@@ -115,14 +115,10 @@ export class Registry {
         skipped.push({ source, reason: `retired by ${row.retired_by} on ${row.retired_at.toISOString()}` });
         continue;
       }
-      for (const op of (JSON.parse(row.manifest) as PersistedQueryManifest).operations) {
-        const known = operations.get(op.body);
-        const appVersions = row.app_version === WEB_OPERATIONS_VERSION ? [] : [row.app_version];
-        if (known) known.appVersions.push(...appVersions);
-        else operations.set(op.body, { name: op.name, body: op.body, source, appVersions });
-      }
+      const appVersion = row.app_version === WEB_OPERATIONS_VERSION ? undefined : row.app_version;
+      for (const op of (JSON.parse(row.manifest) as PersistedQueryManifest).operations) collected.add(op.name, op.body, source, appVersion);
     }
-    return { operations: [...operations.values()], skipped };
+    return { operations: collected.list(), skipped };
   }
 
   async publish(request: PublishRequest): Promise<PublishResult> {

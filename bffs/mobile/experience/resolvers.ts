@@ -1,3 +1,4 @@
+import { requireProvided } from '@bff/core';
 import { badUserInput, money } from '@subgraphs/kit';
 
 /**
@@ -15,12 +16,6 @@ interface MobileProduct {
   ratingSummary?: { average: number; count: number };
 }
 
-function required<T>(value: T | undefined, field: string, product: MobileProduct): T {
-  // Only reachable if the gateway skipped a @requires field; fail loudly rather than guess.
-  if (value === undefined) throw new Error(`Product ${product.id}: ${field} was not provided (@requires)`);
-  return value;
-}
-
 export const mobileExperienceResolvers = {
   Product: {
     __resolveReference: (reference: MobileProduct) => reference,
@@ -29,10 +24,10 @@ export const mobileExperienceResolvers = {
       if (!Number.isInteger(dpr) || dpr < 1 || dpr > 4) {
         throw badUserInput('dpr', `Argument "dpr" must be an integer from 1 to 4, got ${dpr}.`);
       }
-      const name = required(product.name, 'name', product);
-      const price = required(product.price, 'price', product);
-      const rating = required(product.ratingSummary, 'ratingSummary', product);
-      const [cover] = required(product.images, 'images', product);
+      const name = requireProvided(product.name, 'name', product);
+      const price = requireProvided(product.price, 'price', product);
+      const rating = requireProvided(product.ratingSummary, 'ratingSummary', product);
+      const [cover] = requireProvided(product.images, 'images', product);
       const pixels = THUMBNAIL_POINTS * dpr;
       return {
         id: product.id,

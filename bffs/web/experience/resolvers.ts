@@ -1,3 +1,5 @@
+import { requireProvided } from '@bff/core';
+
 /**
  * Resolvers of the web experience subgraph. Pure functions of the @requires'd domain
  * fields: no storage, no network.
@@ -15,22 +17,16 @@ interface WebProduct {
   images?: { alt: string; width: number; height: number; url: string }[];
 }
 
-function required<T>(value: T | undefined, field: string, product: WebProduct): T {
-  // Only reachable if the gateway skipped a @requires field; fail loudly rather than guess.
-  if (value === undefined) throw new Error(`Product ${product.id}: ${field} was not provided (@requires)`);
-  return value;
-}
-
 const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 
 export const webExperienceResolvers = {
   Product: {
     __resolveReference: (reference: WebProduct) => reference,
     seo: (product: WebProduct) => {
-      const name = required(product.name, 'name', product);
-      const description = required(product.description, 'description', product);
-      const sku = required(product.sku, 'sku', product);
-      const price = required(product.price, 'price', product);
+      const name = requireProvided(product.name, 'name', product);
+      const description = requireProvided(product.description, 'description', product);
+      const sku = requireProvided(product.sku, 'sku', product);
+      const price = requireProvided(product.price, 'price', product);
       const canonicalUrl = `${SITE_URL}/products/${encodeURIComponent(sku.toLowerCase())}`;
       return {
         title: truncate(`${name} | Shop`, 70),
@@ -48,7 +44,7 @@ export const webExperienceResolvers = {
       };
     },
     gallery: (product: WebProduct) =>
-      required(product.images, 'images', product).map((image) => {
+      requireProvided(product.images, 'images', product).map((image) => {
         // Never offer a width larger than the original: the browser would only download a blurrier upscale.
         const widths = GALLERY_WIDTHS.filter((w) => w <= image.width);
         const sized = (w: number) => `${image.url}${image.url.includes('?') ? '&' : '?'}w=${w}`;

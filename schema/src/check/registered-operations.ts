@@ -19,22 +19,34 @@ export interface RegisteredOperations {
 }
 
 /**
+ * Collects registered operations, checking each distinct body once: an operation shared by
+ * several app versions names them all.
+ */
+export function operationCollector() {
+  const operations = new Map<string, RegisteredOperation>();
+  return {
+    add(name: string, body: string, source: string, appVersion?: string): void {
+      const known = operations.get(body);
+      if (known) {
+        if (appVersion) known.appVersions.push(appVersion);
+        return;
+      }
+      operations.set(body, { name, body, source, appVersions: appVersion ? [appVersion] : [] });
+    },
+    list: (): RegisteredOperation[] => [...operations.values()],
+  };
+}
+
+/**
  * Every operation a client has registered: for a safelisted client, each manifest of an
  * app version in its support window (an operation shared by several versions is checked
  * once and names them all), plus the unreleased operations in `schema/operations/<client>/`;
  * for other clients, the operations in that directory.
  */
 export function registeredOperations(policy: ClientPolicy): RegisteredOperations {
-  const operations = new Map<string, RegisteredOperation>();
+  const collected = operationCollector();
+  const add = collected.add;
   const skipped: { source: string; reason: string }[] = [];
-  const add = (name: string, body: string, source: string, appVersion?: string) => {
-    const known = operations.get(body);
-    if (known) {
-      if (appVersion) known.appVersions.push(appVersion);
-      return;
-    }
-    operations.set(body, { name, body, source, appVersions: appVersion ? [appVersion] : [] });
-  };
 
   const pq = policy.persistedQueries;
   if (pq.mode === 'safelist') {
@@ -56,5 +68,5 @@ export function registeredOperations(policy: ClientPolicy): RegisteredOperations
     const label = pq.mode === 'safelist' ? 'unreleased app operations' : `${policy.name} operations`;
     for (const op of readOperations(sourceDir)) add(op.name, op.body, label);
   }
-  return { operations: [...operations.values()], skipped };
+  return { operations: collected.list(), skipped };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ErrorCode, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
 /** Who a verified token says the caller is. */
@@ -26,13 +26,8 @@ export const DEVELOPMENT_JWT: JwtConfig = {
 
 export type Authenticator = (req: IncomingMessage) => Promise<VerifiedUser | null | Rejection>;
 
-const unauthenticated = (message: string): Rejection => ({
-  rejected: true,
-  status: 401,
-  code: ErrorCode.UNAUTHENTICATED,
-  message,
-  headers: { 'www-authenticate': 'Bearer' },
-});
+const unauthenticated = (message: string): Rejection =>
+  rejection(401, ErrorCode.UNAUTHENTICATED, message, { headers: { 'www-authenticate': 'Bearer' } });
 
 function scopesOf(payload: JWTPayload): string[] {
   const scope = payload.scope ?? payload.scp;

@@ -1,4 +1,4 @@
-import { ErrorCode, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
 import {
   getNamedType,
   isInterfaceType,
@@ -86,13 +86,7 @@ export function authorizeOperation(
   if (denials.length === 0) return undefined;
   const paths = [...new Set(denials.map((d) => d.path))];
   const unauthenticated = denials.some((d) => d.unauthenticated);
-  return {
-    rejected: true,
-    status: unauthenticated ? 401 : 403,
-    code: unauthenticated ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN,
-    message: unauthenticated
-      ? `Sign in to read ${paths.join(', ')}.`
-      : `Your token lacks the scopes required for ${paths.join(', ')}.`,
-    details: { fields: paths },
-  };
+  return unauthenticated
+    ? rejection(401, ErrorCode.UNAUTHENTICATED, `Sign in to read ${paths.join(', ')}.`, { details: { fields: paths } })
+    : rejection(403, ErrorCode.FORBIDDEN, `Your token lacks the scopes required for ${paths.join(', ')}.`, { details: { fields: paths } });
 }

@@ -1,5 +1,5 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
-import { ErrorCode, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { CostModel } from '../limits/cost-model';
 import { maxBatchSizeCheck } from '../limits/max-batch-size-check';
@@ -29,16 +29,14 @@ export interface OperationGateOptions {
   authorize?: (document: DocumentNode, operationName: string | undefined, caller: VerifiedUser | null) => Rejection | undefined;
 }
 
-const rejection = (status: number, code: ErrorCode, message: string, details?: Record<string, unknown>): Rejection => ({
-  rejected: true,
-  status,
-  code,
-  message,
-  details,
-});
-
 /** What limits say about one document, independent of variables: computed once per text. */
-type Checked = { document: DocumentNode; error?: GraphQLError } | { document?: undefined };
+type Checked = { document: DocumentNode; error?: GraphQLError } | { document?: undefined; tooManyTokens?: Rejection };
+
+/**
+ * Only documents up to this size are remembered: a client's real operations are small, and
+ * an attacker sending endless distinct large documents must not fill memory with them.
+ */
+const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
 
 /**
  * The BFF's front gate: every request passes here before Apollo sees it. It enforces the
@@ -54,9 +52,12 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
   const staticRules: ValidationRule[] = [MaxDepthRule(limits.maxDepth), MaxAliasesRule(limits.maxAliases), MaxRootFieldsRule(limits.maxRootFields)];
   const checked = new LruCache<string, Checked>(2_000);
 
+  // Tokens are counted only for a text not seen before: a known operation costs one lookup.
   const check = (query: string): Checked => {
     const cached = checked.get(query);
     if (cached) return cached;
+    const tooManyTokens = maxTokensCheck(query, limits.maxTokens);
+    if (tooManyTokens) return { tooManyTokens };
     let result: Checked;
     try {
       const document = parse(query, { maxTokens: limits.maxTokens });
@@ -65,7 +66,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     } catch {
       result = {}; // a syntax error: Apollo reports it with its own GRAPHQL_PARSE_FAILED
     }
-    checked.set(query, result);
+    if (query.length <= MAX_CACHED_QUERY_LENGTH) checked.set(query, result);
     return result;
   };
 
@@ -78,10 +79,8 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     }
     const query = resolved.query;
     if (query === undefined) return resolved; // Apollo answers "must contain a query"
-    const tooManyTokens = maxTokensCheck(query, limits.maxTokens);
-    if (tooManyTokens) return tooManyTokens;
     const result = check(query);
-    if (!result.document) return resolved;
+    if (!result.document) return result.tooManyTokens ?? resolved;
     const error =
       result.error ??
       validate(
@@ -92,7 +91,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
       )[0];
     if (error) {
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
-      return rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { limit, measured });
+      return rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } });
     }
     const denied = options.authorize?.(result.document, resolved.operationName, caller);
     if (denied) return denied;

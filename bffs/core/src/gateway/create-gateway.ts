@@ -1,6 +1,5 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { DEVELOPMENT_GATEWAY_SECRET } from '@subgraphs/kit';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { ForwardingDataSource } from './forwarding-data-source';
 import { supergraphForGateway } from './supergraph-for-gateway';
@@ -11,8 +10,8 @@ export interface GatewayOptions {
   experience?: ExperienceSubgraph;
   /** Routing URL overrides by subgraph name (the supergraph's URLs are the defaults). */
   subgraphUrls?: Readonly<Record<string, string>>;
-  /** The credential subgraphs require. @default DEVELOPMENT_GATEWAY_SECRET */
-  gatewaySecret?: string;
+  /** The credential subgraphs require. */
+  gatewaySecret: string;
 }
 
 export interface ManagedGateway {
@@ -42,9 +41,7 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
       if (!target || !/^https?:\/\//.test(target)) {
         throw new Error(`Subgraph "${name}" has no HTTP routing URL (got "${target ?? ''}"); set SUBGRAPH_URL_${name.toUpperCase()}`);
       }
-      const source = new ForwardingDataSource({ url: target });
-      source.gatewaySecret = options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET;
-      return source;
+      return new ForwardingDataSource(target, options.gatewaySecret);
     },
   });
   return {

@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
+import { GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
 import type { BffContext } from '../server/context';
 
 /**
@@ -9,8 +9,13 @@ import type { BffContext } from '../server/context';
  * so consecutive fetches to one subgraph reuse sockets.
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
-  /** The gateways' shared secret, without which subgraphs refuse to answer. */
-  gatewaySecret = DEVELOPMENT_GATEWAY_SECRET;
+  constructor(
+    url: string,
+    /** The gateways' shared secret, without which subgraphs refuse to answer. */
+    private readonly gatewaySecret: string,
+  ) {
+    super({ url });
+  }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
     if (!request.http) return;

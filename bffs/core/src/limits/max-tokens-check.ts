@@ -1,5 +1,6 @@
 import { ErrorCode, type Rejection } from '@subgraphs/kit';
 import { countTokens } from './count-tokens';
+import { limitRejection } from './limit-error';
 
 /**
  * Limits the lexical tokens of a document. Why: parsing and validating cost grows with the
@@ -9,11 +10,5 @@ import { countTokens } from './count-tokens';
 export function maxTokensCheck(query: string, maxTokens: number): Rejection | undefined {
   const tokens = countTokens(query, Number.POSITIVE_INFINITY);
   if (tokens === undefined || tokens <= maxTokens) return undefined;
-  return {
-    rejected: true,
-    status: 400,
-    code: ErrorCode.TOKEN_LIMIT_EXCEEDED,
-    message: `Number of tokens is ${tokens}, over this client's limit of ${maxTokens} (maxTokens).`,
-    details: { limit: maxTokens, measured: tokens },
-  };
+  return limitRejection(ErrorCode.TOKEN_LIMIT_EXCEEDED, 'Number of tokens', 'maxTokens', maxTokens, tokens);
 }

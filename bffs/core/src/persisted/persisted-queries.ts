@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ErrorCode, REPO_ROOT, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, REPO_ROOT, rejection, type Rejection } from '@subgraphs/kit';
 import type { GraphQLSchema } from 'graphql';
 import type { OperationRequest } from '../gate/graphql-request';
 import type { PersistedQueryPolicy } from '../policy';
@@ -18,14 +18,6 @@ export interface PersistedQueryHandlers {
 const SHA256_HEX = /^[a-f0-9]{64}$/;
 /** APQ's "not found" is part of the protocol, not a failure: 200, never cached (as Apollo Server does). */
 const APQ_MISS_HEADERS = { 'cache-control': 'private, no-cache, must-revalidate' };
-
-const reject = (status: number, code: ErrorCode, message: string, headers?: Record<string, string>): Rejection => ({
-  rejected: true,
-  status,
-  code,
-  message,
-  headers,
-});
 
 /** Marks an APQ registration to store once the operation has passed every limit. */
 const REGISTER = Symbol('register persisted query');
@@ -66,7 +58,7 @@ export function persistedQueryHandlers(
     const persisted = operation.extensions?.persistedQuery;
     if (!persisted) {
       if (operation.query !== undefined && !freeTextAllowed) {
-        return reject(
+        return rejection(
           400,
           ErrorCode.PERSISTED_QUERY_REQUIRED,
           'This client only runs persisted queries: send extensions.persistedQuery.sha256Hash of an operation from its manifest.',
@@ -74,20 +66,20 @@ export function persistedQueryHandlers(
       }
       return operation;
     }
-    if (persisted.version !== 1) return reject(400, ErrorCode.BAD_REQUEST, 'Unsupported persisted query version; use version 1.');
+    if (persisted.version !== 1) return rejection(400, ErrorCode.BAD_REQUEST, 'Unsupported persisted query version; use version 1.');
     const hash = persisted.sha256Hash;
     if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {
-      return reject(400, ErrorCode.BAD_REQUEST, 'extensions.persistedQuery.sha256Hash must be 64 lower-case hex characters.');
+      return rejection(400, ErrorCode.BAD_REQUEST, 'extensions.persistedQuery.sha256Hash must be 64 lower-case hex characters.');
     }
     if (operation.query !== undefined && sha256Hex(operation.query) !== hash) {
-      return reject(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it.');
+      return rejection(400, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, 'extensions.persistedQuery.sha256Hash is not the sha256 of the query sent with it.');
     }
     const plain = withoutPersistedExtension(operation);
 
     if (policy.mode === 'safelist') {
       const entry = safelist.get(hash);
       if (!entry) {
-        return reject(
+        return rejection(
           400,
           ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
           `Persisted query ${hash} is in no manifest of a supported app version (${supportedVersions.join(', ')}).`,
@@ -98,7 +90,7 @@ export function persistedQueryHandlers(
 
     if (operation.query !== undefined) return { ...plain, [REGISTER]: hash } as Registering;
     const stored = await options.apqStore.get(hash);
-    if (stored === undefined) return reject(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', APQ_MISS_HEADERS);
+    if (stored === undefined) return rejection(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', { headers: APQ_MISS_HEADERS });
     return { ...plain, query: stored };
   };
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { firstHeaderValue } from '@subgraphs/kit';
 import type { VerifiedUser } from '../auth/authenticator';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -25,16 +26,14 @@ export interface BffContext {
   forwardHeaders: Record<string, string>;
 }
 
-const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
 /** The per-request context, from the request and the caller its token proved to be. */
 export function contextFromRequest(req: IncomingMessage, user: VerifiedUser | null): BffContext {
-  const incomingId = single(req.headers[REQUEST_ID_HEADER]);
+  const incomingId = firstHeaderValue(req.headers[REQUEST_ID_HEADER]);
   // Accept a caller's request id only if it is plausible; never let it carry arbitrary bytes into logs.
   const requestId = incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
   const forwardHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
   for (const name of FORWARDED_HEADERS) {
-    const value = single(req.headers[name]);
+    const value = firstHeaderValue(req.headers[name]);
     if (value) forwardHeaders[name] = value;
   }
   if (user) {
@@ -44,7 +43,7 @@ export function contextFromRequest(req: IncomingMessage, user: VerifiedUser | nu
   return {
     requestId,
     user,
-    client: { name: single(req.headers[CLIENT_NAME_HEADER]) ?? null, version: single(req.headers[CLIENT_VERSION_HEADER]) ?? null },
+    client: { name: firstHeaderValue(req.headers[CLIENT_NAME_HEADER]) ?? null, version: firstHeaderValue(req.headers[CLIENT_VERSION_HEADER]) ?? null },
     forwardHeaders,
   };
 }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode } from '../errors';
-import type { Rejection } from '../http/graphql-http-server';
+import { rejection, type Rejection } from '../http/graphql-http-server';
 
 /**
  * Subgraphs answer their gateways only: every GraphQL request must carry this header with
@@ -19,11 +19,6 @@ export function gatewayCredentialCheck(secret: string): (req: IncomingMessage) =
     const given = req.headers[GATEWAY_CREDENTIAL_HEADER];
     const value = Buffer.from(Array.isArray(given) ? (given[0] ?? '') : (given ?? ''));
     if (value.length === expected.length && timingSafeEqual(value, expected)) return undefined;
-    return {
-      rejected: true,
-      status: 401,
-      code: ErrorCode.GATEWAY_CREDENTIAL_INVALID,
-      message: 'This subgraph answers its gateways only; the request carries no valid gateway credential.',
-    };
+    return rejection(401, ErrorCode.GATEWAY_CREDENTIAL_INVALID, 'This subgraph answers its gateways only; the request carries no valid gateway credential.');
   };
 }

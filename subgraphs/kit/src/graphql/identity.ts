@@ -15,12 +15,13 @@ export interface RequestUser {
 }
 
 export function userFromHeaders(headers: IncomingHttpHeaders): RequestUser | null {
-  const id = headerValue(headers[USER_ID_HEADER])?.trim();
+  const id = firstHeaderValue(headers[USER_ID_HEADER])?.trim();
   if (!id) return null;
-  const scopes = (headerValue(headers[USER_SCOPES_HEADER]) ?? '').split(/[\s,]+/).filter(Boolean);
+  const scopes = (firstHeaderValue(headers[USER_SCOPES_HEADER]) ?? '').split(/[\s,]+/).filter(Boolean);
   return { id, scopes: new Set(scopes) };
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
+/** Node gives repeated headers as arrays; identity and ids take the first. */
+export function firstHeaderValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }

@@ -36,6 +36,15 @@ export interface Rejection {
   headers?: Record<string, string>;
 }
 
+export function rejection(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: { details?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Rejection {
+  return { rejected: true, status, code, message, ...extra };
+}
+
 export const isRejection = (value: unknown): value is Rejection =>
   typeof value === 'object' && value !== null && (value as Rejection).rejected === true;
 
