@@ -14,6 +14,24 @@ export interface ClientPolicy {
   persistedQueries: PersistedQueryPolicy;
   /** Introspection in production mode (development mode always has it). */
   introspectionInProduction: boolean;
+  /** How the BFF waits for subgraphs, and when it stops asking a failing one. */
+  subgraphFetch: SubgraphFetchPolicy;
+}
+
+/**
+ * A subgraph that is down or slow costs the client the fields it serves, never the whole
+ * response: each fetch has a deadline, and a per-subgraph circuit breaker stops calling a
+ * subgraph that keeps failing. Queries retry once on a failed connection; mutations never.
+ */
+export interface SubgraphFetchPolicy {
+  /** Deadline of one subgraph fetch, response body included, in milliseconds. */
+  timeoutMs: number;
+  /** Deadlines for particular subgraphs, by subgraph name (e.g. a slow search service). */
+  timeoutMsBySubgraph?: Readonly<Record<string, number>>;
+  /** Consecutive failed fetches (connection, deadline, HTTP 5xx) that open a subgraph's circuit. */
+  breakerFailureThreshold: number;
+  /** How long an open circuit answers at once, without calling, before one trial fetch goes through. */
+  breakerOpenMs: number;
 }
 
 /**
@@ -66,6 +84,12 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxBodyBytes: 1024 * 1024,
 };
 
+export const DEFAULT_SUBGRAPH_FETCH: SubgraphFetchPolicy = {
+  timeoutMs: 10_000,
+  breakerFailureThreshold: 5,
+  breakerOpenMs: 5_000,
+};
+
 /** The policy of `npm run bff` without `--policy`: a client that hides nothing. */
 export const DEFAULT_CLIENT_POLICY: ClientPolicy = {
   name: 'default',
@@ -74,4 +98,5 @@ export const DEFAULT_CLIENT_POLICY: ClientPolicy = {
   limits: DEFAULT_OPERATION_LIMITS,
   persistedQueries: { mode: 'automatic' },
   introspectionInProduction: false,
+  subgraphFetch: DEFAULT_SUBGRAPH_FETCH,
 };

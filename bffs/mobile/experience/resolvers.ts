@@ -13,7 +13,8 @@ interface MobileProduct {
   name?: string;
   price?: { amountCents: number; currency: string };
   images?: { url: string }[];
-  ratingSummary?: { average: number; count: number };
+  /** Null when reviews could not answer: the card is shown without its rating badge. */
+  ratingSummary?: { average: number; count: number } | null;
 }
 
 export const mobileExperienceResolvers = {
@@ -34,7 +35,7 @@ export const mobileExperienceResolvers = {
         title: name.length <= TITLE_LENGTH ? name : `${name.slice(0, TITLE_LENGTH - 1).trimEnd()}…`,
         thumbnailUrl: cover ? `${cover.url}${cover.url.includes('?') ? '&' : '?'}w=${pixels}&h=${pixels}&fit=crop` : '',
         priceLabel: money(price.amountCents, price.currency).formatted,
-        ratingBadge: rating.count === 0 ? null : `★ ${rating.average.toFixed(1)} (${rating.count})`,
+        ratingBadge: !rating || rating.count === 0 ? null : `★ ${rating.average.toFixed(1)} (${rating.count})`,
       };
     },
   },

@@ -25,7 +25,14 @@ function loadPolicy(name: string | undefined): ClientPolicy {
     return exported as ClientPolicy;
   }
   try {
-    return JSON.parse(readFileSync(name, 'utf8')) as ClientPolicy;
+    // A policy file says what differs from the default; everything it leaves out is the default's.
+    const given = JSON.parse(readFileSync(name, 'utf8')) as Partial<ClientPolicy>;
+    return {
+      ...DEFAULT_CLIENT_POLICY,
+      ...given,
+      limits: { ...DEFAULT_CLIENT_POLICY.limits, ...given.limits },
+      subgraphFetch: { ...DEFAULT_CLIENT_POLICY.subgraphFetch, ...given.subgraphFetch },
+    };
   } catch (error) {
     return fail(`--policy ${name}: neither a BFF name (web, mobile) nor a readable JSON policy file (${(error as Error).message})`);
   }

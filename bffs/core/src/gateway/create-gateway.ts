@@ -1,6 +1,8 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
+import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '../policy';
+import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
 import { supergraphForGateway } from './supergraph-for-gateway';
 
@@ -12,6 +14,10 @@ export interface GatewayOptions {
   subgraphUrls?: Readonly<Record<string, string>>;
   /** The credential subgraphs require. */
   gatewaySecret: string;
+  /** Deadlines per subgraph fetch. @default DEFAULT_SUBGRAPH_FETCH */
+  subgraphFetch?: SubgraphFetchPolicy;
+  /** The subgraphs' circuits, kept across supergraph swaps. @default new ones per gateway */
+  breakers?: SubgraphBreakers;
 }
 
 export interface ManagedGateway {
@@ -26,6 +32,8 @@ export interface ManagedGateway {
 
 export function createGateway(options: GatewayOptions): ManagedGateway {
   let update: ((supergraphSdl: string) => void) | undefined;
+  const subgraphFetch = options.subgraphFetch ?? DEFAULT_SUBGRAPH_FETCH;
+  const breakers = options.breakers ?? new SubgraphBreakers(subgraphFetch);
   const experienceSchema = options.experience
     ? buildSubgraphSchema({ typeDefs: options.experience.typeDefs, resolvers: options.experience.resolvers })
     : undefined;
@@ -41,7 +49,13 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
       if (!target || !/^https?:\/\//.test(target)) {
         throw new Error(`Subgraph "${name}" has no HTTP routing URL (got "${target ?? ''}"); set SUBGRAPH_URL_${name.toUpperCase()}`);
       }
-      return new ForwardingDataSource(target, options.gatewaySecret);
+      return new ForwardingDataSource({
+        name,
+        url: target,
+        gatewaySecret: options.gatewaySecret,
+        timeoutMs: subgraphFetch.timeoutMsBySubgraph?.[name] ?? subgraphFetch.timeoutMs,
+        breaker: breakers.for(name),
+      });
     },
   });
   return {

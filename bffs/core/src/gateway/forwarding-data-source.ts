@@ -1,27 +1,100 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
+import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
+import type { CircuitBreaker } from '../resilience/circuit-breaker';
+import { classifyFetchFailure } from '../resilience/fetch-failure';
+import { unavailableResponse } from '../resilience/unavailable-response';
 import type { BffContext } from '../server/context';
+
+export interface ForwardingDataSourceOptions {
+  /** The subgraph's name in the supergraph, for logs. */
+  name: string;
+  url: string;
+  /** The gateways' shared secret, without which subgraphs refuse to answer. */
+  gatewaySecret: string;
+  /** Deadline of one fetch, response body included. */
+  timeoutMs: number;
+  /** This subgraph's circuit. */
+  breaker: CircuitBreaker;
+  /** Where a failed fetch is reported (with the request id). @default console.warn */
+  log?: (line: string) => void;
+}
 
 /**
  * Fetches from one domain subgraph over HTTP, passing on what the subgraph needs to know
  * about the request: the caller's credentials and identity, and the request id that ties
- * the BFF's log line to the subgraphs'. Node's fetch keeps connections alive per origin,
- * so consecutive fetches to one subgraph reuse sockets.
+ * the BFF's log line to the subgraphs'. Node's fetch keeps connections alive per origin.
+ *
+ * A fetch that fails (no connection, past its deadline, HTTP 5xx) or that the subgraph's
+ * open circuit refuses does not fail the request: the plan gets SUBGRAPH_UNAVAILABLE errors
+ * at the paths this fetch would have filled, and the other subgraphs' data is served.
+ * A query retries once when its connection failed; a mutation never retries, because the
+ * subgraph may have done the work before the connection broke.
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
-  constructor(
-    url: string,
-    /** The gateways' shared secret, without which subgraphs refuse to answer. */
-    private readonly gatewaySecret: string,
-  ) {
-    super({ url });
+  private readonly options: ForwardingDataSourceOptions;
+
+  constructor(options: ForwardingDataSourceOptions) {
+    const fetcher = ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'];
+    super({ url: options.url, fetcher });
+    this.options = options;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
     if (!request.http) return;
-    request.http.headers.set(GATEWAY_CREDENTIAL_HEADER, this.gatewaySecret);
+    request.http.headers.set(GATEWAY_CREDENTIAL_HEADER, this.options.gatewaySecret);
     const forwarded = (context as Partial<BffContext>).forwardHeaders;
     if (!forwarded) return;
     for (const [name, value] of Object.entries(forwarded)) request.http.headers.set(name, value);
   }
+
+  override async process(options: GraphQLDataSourceProcessOptions<BffContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+    // Only fetches for a client's operation get fault handling; the gateway's own calls fail as they are.
+    if (!('incomingRequestContext' in options)) return super.process(options);
+    const { breaker } = this.options;
+    const document = options.document;
+    if (!breaker.tryAcquire()) {
+      this.report(options, 'circuit open, not called');
+      return unavailableResponse(options.request, document);
+    }
+    const mayRetry = isQueryOnly(options, document);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await super.process(options);
+        breaker.succeeded();
+        return response;
+      } catch (error) {
+        const failure = classifyFetchFailure(error);
+        if (failure === 'connection' && mayRetry && attempt === 1) continue;
+        if (!failure) {
+          // Not a sign of ill health (a 4xx, a malformed reply): the gateway reports it as it is.
+          breaker.abandoned();
+          throw error;
+        }
+        breaker.failed();
+        this.report(options, `${failure} after ${attempt} attempt(s): ${describe(error)}; circuit ${breaker.state}`);
+        return unavailableResponse(options.request, document);
+      }
+    }
+  }
+
+  private report(options: GraphQLDataSourceProcessOptions<BffContext>, what: string): void {
+    const requestId = (options.context as Partial<BffContext>).requestId ?? '-';
+    (this.options.log ?? console.warn)(`request ${requestId}: subgraph ${this.options.name} unavailable (${what})`);
+  }
+}
+
+type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<BffContext>, { incomingRequestContext: unknown }>;
+
+/** Both the client's operation and this fetch only read. */
+function isQueryOnly(options: IncomingOperation, document: DocumentNode | undefined): boolean {
+  if (options.incomingRequestContext.operation?.operation !== OperationTypeNode.QUERY) return false;
+  const fetchOperation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (fetchOperation && fetchOperation.kind === Kind.OPERATION_DEFINITION) return fetchOperation.operation === OperationTypeNode.QUERY;
+  return !/^\s*mutation\b/.test(options.request.query ?? '');
+}
+
+function describe(error: unknown): string {
+  const { message, cause } = (error ?? {}) as { message?: string; cause?: { code?: string; message?: string } };
+  return `${message ?? String(error)}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
 }

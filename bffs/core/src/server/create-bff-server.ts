@@ -7,7 +7,8 @@ import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
 import type { PersistedQueryManifest } from '../persisted/manifest';
 import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
-import type { ClientPolicy } from '../policy';
+import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy } from '../policy';
+import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
 import { maskError } from './mask-errors';
 import { logUnexpectedErrorsPlugin } from './plugins/log-unexpected-errors-plugin';
@@ -54,9 +55,11 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const mode = options.mode ?? 'development';
   const { limits } = options.policy;
   const gatewaySecret = options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET;
-  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret };
+  const subgraphFetch = options.policy.subgraphFetch ?? DEFAULT_SUBGRAPH_FETCH;
+  const breakers = new SubgraphBreakers(subgraphFetch);
+  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret, breakers };
   let state: SupergraphState = buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions);
-  const managed = createGateway({ ...options, gatewaySecret });
+  const managed = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers });
   const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
   /** The verified caller of each request in flight, from authentication to the context. */
   const callers = new WeakMap<IncomingMessage, VerifiedUser | null>();
@@ -92,7 +95,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       callers.set(req, caller);
       return state.gate(request, caller);
     },
-    isReady: async (): Promise<boolean> => lifecycle.started() && (await state.subgraphsAnswered()),
+    isReady: async () => (lifecycle.started() ? state.readiness() : { ready: false, status: 'starting' }),
     context: async (req) => contextFromRequest(req, callers.get(req) ?? null),
   });
   const lifecycle: ApolloLifecycle = apolloLifecycle(apollo, http);

@@ -8,7 +8,9 @@ import type { ApqStore } from '../persisted/apq-store';
 import type { PersistedQueryManifest } from '../persisted/manifest';
 import { persistedQueryHandlers } from '../persisted/persisted-queries';
 import type { ClientPolicy } from '../policy';
-import { subgraphReadiness } from './subgraph-readiness';
+import type { SubgraphBreakers } from '../resilience/subgraph-breakers';
+import type { ReadinessReport } from '@subgraphs/kit';
+import { subgraphReadiness, type RemoteSubgraph } from './subgraph-readiness';
 
 export type BffMode = 'development' | 'production';
 
@@ -21,7 +23,8 @@ export interface SupergraphState {
   supergraphSdl: string;
   manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined;
   gate: OperationGate;
-  subgraphsAnswered: () => Promise<boolean>;
+  /** Readiness over the supergraph's subgraphs (see subgraph-readiness.ts). */
+  readiness: () => Promise<ReadinessReport>;
 }
 
 export interface SupergraphStateOptions {
@@ -30,14 +33,15 @@ export interface SupergraphStateOptions {
   apqStore: ApqStore;
   subgraphUrls?: Readonly<Record<string, string>>;
   gatewaySecret: string;
+  breakers: SubgraphBreakers;
 }
 
 /** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
-export function remoteSubgraphUrls(supergraph: Supergraph, overrides: Readonly<Record<string, string>> = {}): string[] {
+export function remoteSubgraphs(supergraph: Supergraph, overrides: Readonly<Record<string, string>> = {}): RemoteSubgraph[] {
   return supergraph
     .subgraphsMetadata()
     .filter((s) => s.name !== EXPERIENCE_SUBGRAPH_NAME)
-    .map((s) => overrides[s.name] ?? s.url);
+    .map((s) => ({ name: s.name, url: overrides[s.name] ?? s.url }));
 }
 
 /** Throws if the supergraph is invalid or a safelisted operation does not validate against it. */
@@ -62,6 +66,6 @@ export function buildSupergraphState(
       admitted: persisted.admitted,
       authorize: (document, operationName, caller) => authorizeOperation(apiSchema, document, operationName, requirements, caller),
     }),
-    subgraphsAnswered: subgraphReadiness(remoteSubgraphUrls(supergraph, options.subgraphUrls), options.gatewaySecret),
+    readiness: subgraphReadiness(remoteSubgraphs(supergraph, options.subgraphUrls), options.gatewaySecret, options.breakers),
   };
 }

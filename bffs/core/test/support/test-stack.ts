@@ -5,7 +5,7 @@ import { inventorySubgraph } from '@subgraphs/inventory';
 import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
 import { ordersSubgraph } from '@subgraphs/orders';
 import { reviewsSubgraph } from '@subgraphs/reviews';
-import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer } from '../../src';
+import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer, type BffServerOptions } from '../../src';
 
 export interface TestBff {
   url: string;
@@ -19,7 +19,10 @@ export interface TestBff {
 export interface TestStack {
   /** The domain subgraphs by name. */
   subgraphs: Record<string, TestSubgraph>;
-  bff(definition: BffDefinition, mode?: BffMode): Promise<TestBff>;
+  /** Each subgraph's /graphql URL, by name. */
+  subgraphUrls: Readonly<Record<string, string>>;
+  /** A BFF over the stack; `options` override the server's (e.g. route a subgraph through a proxy). */
+  bff(definition: BffDefinition, mode?: BffMode, options?: Partial<BffServerOptions>): Promise<TestBff>;
   stop(): Promise<void>;
 }
 
@@ -40,13 +43,15 @@ export async function startTestStack(overrides: { catalog?: typeof catalogSubgra
   const names = ['accounts', 'catalog', 'inventory', 'reviews', 'orders'];
   return {
     subgraphs: Object.fromEntries(names.map((name, i) => [name, subgraphs[i]!])),
-    bff: async (definition, mode = 'development') => {
+    subgraphUrls,
+    bff: async (definition, mode = 'development', options = {}) => {
       const server = createBffServer({
         policy: definition.policy,
         experience: definition.experience,
         supergraphSdl: readFileSync(checkedInSupergraph(definition.policy.name), 'utf8'),
         subgraphUrls,
         mode,
+        ...options,
       });
       bffs.push(server);
       const url = `${await server.listen(0, '127.0.0.1')}/graphql`;
