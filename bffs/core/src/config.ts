@@ -15,13 +15,15 @@ export interface BffConfig {
   registryPollMs: number;
   gatewaySecret: string;
   jwt: JwtConfig;
+  /** Redis shared by this BFF's replicas (APQ); absent: each replica keeps its own, in memory. */
+  redisUrl: string | undefined;
 }
 
 /**
  * Environment of a BFF process: `HOST` (127.0.0.1), `PORT` (the client's own),
  * `NODE_ENV=production` for the client's production policy, `SUPERGRAPH_FILE`,
  * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
- * for managed mode.
+ * for managed mode, `REDIS_URL` for state shared by replicas.
  */
 export { readJwtConfig };
 
@@ -44,7 +46,14 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     registryPollMs: readPositiveInt(env, 'REGISTRY_POLL_MS', 5_000),
     gatewaySecret: readGatewaySecret(env),
     jwt: readJwtConfig(env),
+    redisUrl: readRedisUrl(env),
   };
+}
+
+function readRedisUrl(env: Record<string, string | undefined>): string | undefined {
+  const value = readOptionalString(env, 'REDIS_URL');
+  if (value !== undefined && !/^rediss?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got "${value.replace(/:[^:@/]*@/, ':***@')}"`);
+  return value;
 }
 
 function readRegistryUrl(env: Record<string, string | undefined>): string | undefined {

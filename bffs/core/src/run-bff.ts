@@ -7,6 +7,9 @@ import type { ClientPolicy } from './policy';
 import { createAuthenticator } from './auth/authenticator';
 import { startRegistryPoller } from './managed/registry-poller';
 import { createBffServer } from './server/create-bff-server';
+import type { ApqStore } from './persisted/apq-store';
+import { sharedApqStore } from './persisted/redis-apq-store';
+import { connectRedis, redactedUrl } from './shared-state/redis-connection';
 
 export interface BffDefinition {
   policy: ClientPolicy;
@@ -37,7 +40,14 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     } catch (error) {
       return service.fail(`cannot read the supergraph ${supergraphFile}: ${(error as Error).message}`, 2);
     }
+    let apqStore: ApqStore | undefined;
+    if (config.redisUrl) {
+      const connection = await connectRedis(config.redisUrl, { log: service.log });
+      service.onStop(() => connection.close());
+      apqStore = sharedApqStore(connection.redis, definition.policy.name, { log: service.log });
+    }
     const server = createBffServer({
+      apqStore,
       policy: definition.policy,
       supergraphSdl,
       experience: definition.experience,
@@ -60,6 +70,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       await poller.pollOnce();
     }
     const source = config.registryUrl ? `managed by ${config.registryUrl} (until it answers: ${supergraphFile})` : `supergraph ${supergraphFile}`;
-    service.log(`${config.mode} mode, ${source}; ready at ${url}/graphql`);
+    const apq = config.redisUrl ? `APQ shared in Redis at ${redactedUrl(config.redisUrl)}` : 'APQ in memory';
+    service.log(`${config.mode} mode, ${source}, ${apq}; ready at ${url}/graphql`);
   });
 }

@@ -1,4 +1,5 @@
 /** Test support for the subgraphs; imported only by tests (`@subgraphs/kit/src/testing`). */
 export * from './storage-backends';
+export * from './redis-service';
 export * from './test-subgraph';
 export * from './processes';

@@ -1,0 +1,20 @@
+import { ConfigError } from '@subgraphs/kit';
+import { readBffConfig } from '../src/config';
+import { redactedUrl } from '../src/shared-state/redis-connection';
+
+describe('BFF configuration from the environment', () => {
+  test('REDIS_URL is optional; when set it must be a redis URL, and its password never reaches the error', () => {
+    expect(readBffConfig(4000, {}).redisUrl).toBeUndefined();
+    expect(readBffConfig(4000, { REDIS_URL: 'redis://127.0.0.1:6379/2' }).redisUrl).toBe('redis://127.0.0.1:6379/2');
+    expect(readBffConfig(4000, { REDIS_URL: 'rediss://cache.internal:6380' }).redisUrl).toBe('rediss://cache.internal:6380');
+    const bad = () => readBffConfig(4000, { REDIS_URL: 'http://user:hunter2@cache:6379' });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(bad).not.toThrow(/hunter2/);
+  });
+
+  test('logs show a Redis URL without its password', () => {
+    expect(redactedUrl('redis://:s3cret@cache:6379/0')).toBe('redis://:***@cache:6379/0');
+    expect(redactedUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+});
