@@ -78,9 +78,24 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
     }
   }
 
+  private lastReportAt = 0;
+  private unreported = 0;
+
+  /**
+   * At most one line per second per subgraph: a dead subgraph under load fails thousands of
+   * fetches a second, and the log must stay readable (the count of the others is in the line).
+   */
   private report(options: GraphQLDataSourceProcessOptions<BffContext>, what: string): void {
+    const now = Date.now();
+    if (now - this.lastReportAt < 1_000) {
+      this.unreported += 1;
+      return;
+    }
     const requestId = (options.context as Partial<BffContext>).requestId ?? '-';
-    (this.options.log ?? console.warn)(`request ${requestId}: subgraph ${this.options.name} unavailable (${what})`);
+    const others = this.unreported ? ` (+${this.unreported} more failed fetches since the last report)` : '';
+    this.lastReportAt = now;
+    this.unreported = 0;
+    (this.options.log ?? console.warn)(`request ${requestId}: subgraph ${this.options.name} unavailable (${what})${others}`);
   }
 }
 

@@ -6,14 +6,17 @@ import type { Socket } from 'node:net';
  * - `pass`: forwards them to the subgraph;
  * - `reset`: cuts the connection without answering (a crashed or unreachable subgraph);
  * - `hang`: never answers (a stuck subgraph; only a deadline gets the caller out);
- * - `unavailable`: answers 503.
+ * - `unavailable`: answers 503;
+ * - `slow`: forwards them after `delayMs` (requests that stay in flight for a while).
  */
-export type FaultMode = 'pass' | 'reset' | 'hang' | 'unavailable';
+export type FaultMode = 'pass' | 'reset' | 'hang' | 'unavailable' | 'slow';
 
 export interface FaultProxy {
   /** The proxy's /graphql URL, to use in place of the subgraph's. */
   url: string;
   mode: FaultMode;
+  /** How long `slow` holds each request. */
+  delayMs: number;
   /** The next `count` requests get `mode`; after them, `pass` again. */
   failNext(count: number, mode: Exclude<FaultMode, 'pass'>): void;
   /** Requests that reached the proxy, whatever happened to them. */
@@ -33,6 +36,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const proxy: FaultProxy = {
     url: '',
     mode: 'pass',
+    delayMs: 500,
     failNext: (count, mode) => (oneOff = { count, mode }),
     requests: () => received,
     stop: () =>
@@ -66,6 +70,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         return req.socket.destroy();
       case 'hang':
         return req.resume();
+      case 'slow':
+        return void setTimeout(() => forward(req, res), proxy.delayMs);
       case 'unavailable':
         res.writeHead(503, { 'content-type': 'text/plain' });
         return res.end('down for maintenance');
