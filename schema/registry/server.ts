@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyTooLargeError, readBody } from '@subgraphs/kit/src/http/read-body';
+import { BodyAbortedError, BodyTooLargeError, discardRestOfBody, readBody } from '@subgraphs/kit/src/http/read-body';
 import type { Database } from '@subgraphs/kit';
 import * as store from './data/registry-store';
 import { Registry, RegistryError } from './registry';
@@ -174,7 +174,11 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
       .then((reply) => send(res, reply))
       .catch((error: unknown) => {
         if (error instanceof RegistryError) return send(res, json(error.status, { error: { code: error.code, message: error.message, ...error.details } }));
-        if (error instanceof BodyTooLargeError) return send(res, json(413, { error: { code: 'BAD_REQUEST', message: error.message } }));
+        if (error instanceof BodyTooLargeError) {
+          send(res, json(413, { error: { code: 'BAD_REQUEST', message: error.message } }));
+          return discardRestOfBody(req);
+        }
+        if (error instanceof BodyAbortedError) return void res.destroy();
         console.error(`[registry] unexpected error on ${req.method} ${req.url}:`, error);
         send(res, json(500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } }));
       });

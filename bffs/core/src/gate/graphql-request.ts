@@ -11,16 +11,32 @@ export interface OperationRequest {
 export type ParsedRequest =
   | { kind: 'single'; operation: OperationRequest }
   | { kind: 'batch'; operations: OperationRequest[] }
-  /** Something Apollo answers itself with its own 400 (wrong shape, wrong method…). */
+  /** A method other than GET and POST: Apollo answers it itself (405). */
   | { kind: 'passthrough' };
 
-export class MalformedRequestError extends Error {}
+/** A request the gate refuses before looking at any GraphQL (400 BAD_REQUEST). */
+export class MalformedRequestError extends Error {
+  constructor(
+    message: string,
+    /** Extra `extensions` (the index of the offending batch item). */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The one value of a GET parameter; a repeated one is refused, not resolved by picking one. */
+function singleParameter(params: URLSearchParams, name: string): string | undefined {
+  const values = params.getAll(name);
+  if (values.length > 1) throw new MalformedRequestError(`The "${name}" query parameter may only be given once.`);
+  return values[0];
+}
+
 function jsonParameter(params: URLSearchParams, name: string): Record<string, unknown> | undefined {
-  const raw = params.get(name);
-  if (raw === null || raw === '') return undefined;
+  const raw = singleParameter(params, name);
+  if (raw === undefined || raw === '') return undefined;
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -31,34 +47,60 @@ function jsonParameter(params: URLSearchParams, name: string): Record<string, un
   return value ?? undefined;
 }
 
-function operationOf(value: Record<string, unknown>): OperationRequest {
+/**
+ * Reads one operation from a POST body object. A field of the wrong type is refused, never
+ * dropped: dropping `variables: "…"` would run the operation with no variables at all.
+ * `null` counts as absent, as in the GraphQL-over-HTTP spec.
+ */
+function operationOf(value: Record<string, unknown>, where: string, details?: Record<string, unknown>): OperationRequest {
+  const field = <T>(name: string, ok: (v: unknown) => v is T, expected: string): T | undefined => {
+    const v = value[name];
+    if (v === undefined || v === null) return undefined;
+    if (!ok(v)) throw new MalformedRequestError(`"${name}" in ${where} must be ${expected}.`, details);
+    return v;
+  };
+  const isString = (v: unknown): v is string => typeof v === 'string';
   return {
-    query: typeof value.query === 'string' ? value.query : undefined,
-    operationName: typeof value.operationName === 'string' ? value.operationName : undefined,
-    variables: isObject(value.variables) ? value.variables : undefined,
-    extensions: isObject(value.extensions) ? value.extensions : undefined,
+    query: field('query', isString, 'a string (the GraphQL document)'),
+    operationName: field('operationName', isString, 'a string'),
+    variables: field('variables', isObject, 'a JSON object'),
+    extensions: field('extensions', isObject, 'a JSON object'),
   };
 }
 
-export function parseGraphQLRequest(request: HTTPGraphQLRequest): ParsedRequest {
+export function parseGraphQLRequest(request: HTTPGraphQLRequest, options: { batching: boolean }): ParsedRequest {
   if (request.method === 'GET') {
     const params = new URLSearchParams(request.search);
     return {
       kind: 'single',
       operation: {
-        query: params.get('query') ?? undefined,
-        operationName: params.get('operationName') ?? undefined,
+        query: singleParameter(params, 'query'),
+        operationName: singleParameter(params, 'operationName'),
         variables: jsonParameter(params, 'variables'),
         extensions: jsonParameter(params, 'extensions'),
       },
     };
   }
   if (request.method !== 'POST') return { kind: 'passthrough' };
-  if (Array.isArray(request.body)) {
-    if (!request.body.every(isObject)) return { kind: 'passthrough' };
-    return { kind: 'batch', operations: (request.body as Record<string, unknown>[]).map(operationOf) };
+  const { body } = request;
+  if (Array.isArray(body)) {
+    return {
+      kind: 'batch',
+      operations: body.map((item, batchIndex) => {
+        // Refuse the whole batch: handing it on would let Apollo run its good items unchecked.
+        if (!isObject(item)) throw new MalformedRequestError(`Batch item ${batchIndex} is not a JSON object.`, { batchIndex });
+        return operationOf(item, `batch item ${batchIndex}`, { batchIndex });
+      }),
+    };
   }
-  return isObject(request.body) ? { kind: 'single', operation: operationOf(request.body) } : { kind: 'passthrough' };
+  if (isObject(body)) return { kind: 'single', operation: operationOf(body, 'the POST body') };
+  const contentType = request.headers.get('content-type');
+  const shape = `a JSON object${options.batching ? ' (or an array of them)' : ''} with "query" and/or a persisted-query extension`;
+  throw new MalformedRequestError(
+    contentType?.toLowerCase().includes('json')
+      ? `The POST body must be ${shape}.`
+      : `A POST body must be JSON (content-type: application/json), not ${contentType ? `"${contentType.split(';')[0]}"` : 'untyped'}: ${shape}.`,
+  );
 }
 
 /** Puts (possibly rewritten) operations back into the shape Apollo reads. */

@@ -1,6 +1,14 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  LoneAnonymousOperationRule,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import type { CostModel } from '../limits/cost-model';
 import { maxBatchSizeCheck } from '../limits/max-batch-size-check';
 import { maxTokensCheck } from '../limits/max-tokens-check';
@@ -12,6 +20,7 @@ import type { VerifiedUser } from '../auth/authenticator';
 import type { OperationLimits } from '../policy';
 import { MalformedRequestError, parseGraphQLRequest, rebuildRequest, type OperationRequest } from './graphql-request';
 import { LruCache } from './lru-cache';
+import { operationToRun } from './operation-to-run';
 
 export interface OperationGateOptions {
   limits: OperationLimits;
@@ -49,7 +58,13 @@ export type OperationGate = (request: HTTPGraphQLRequest, caller: VerifiedUser |
 
 export function createOperationGate(options: OperationGateOptions): OperationGate {
   const { limits } = options;
-  const staticRules: ValidationRule[] = [MaxDepthRule(limits.maxDepth), MaxAliasesRule(limits.maxAliases), MaxRootFieldsRule(limits.maxRootFields)];
+  // LoneAnonymousOperation too: it is linear, and the gate must know which operation runs.
+  const staticRules: ValidationRule[] = [
+    MaxDepthRule(limits.maxDepth),
+    MaxAliasesRule(limits.maxAliases),
+    MaxRootFieldsRule(limits.maxRootFields),
+    LoneAnonymousOperationRule,
+  ];
   const checked = new LruCache<string, Checked>(2_000);
 
   // Tokens are counted only for a text not seen before: a known operation costs one lookup.
@@ -70,7 +85,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     return result;
   };
 
-  const admit = async (operation: OperationRequest, caller: VerifiedUser | null): Promise<OperationRequest | Rejection> => {
+  const admit = async (operation: OperationRequest, method: string, caller: VerifiedUser | null): Promise<OperationRequest | Rejection> => {
     let resolved = operation;
     if (options.resolvePersisted) {
       const outcome = await options.resolvePersisted(operation);
@@ -93,6 +108,8 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
       return rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } });
     }
+    const selected = operationToRun(result.document, resolved.operationName, method);
+    if ('rejected' in selected) return selected;
     const denied = options.authorize?.(result.document, resolved.operationName, caller);
     if (denied) return denied;
     await options.admitted?.(resolved);
@@ -100,27 +117,30 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
   };
 
   return async (request, caller) => {
+    // The batch size first: a client that may not batch hears that, whatever the items are.
+    if (request.method === 'POST' && Array.isArray(request.body)) {
+      const tooMany = maxBatchSizeCheck(request.body.length, limits.maxBatchSize);
+      if (tooMany) return tooMany;
+    }
     let parsed;
     try {
-      parsed = parseGraphQLRequest(request);
+      parsed = parseGraphQLRequest(request, { batching: limits.maxBatchSize > 1 });
     } catch (error) {
-      if (error instanceof MalformedRequestError) return rejection(400, ErrorCode.BAD_REQUEST, error.message);
+      if (error instanceof MalformedRequestError) return rejection(400, ErrorCode.BAD_REQUEST, error.message, { details: error.details });
       throw error;
     }
     if (parsed.kind === 'passthrough') return request;
     if (parsed.kind === 'batch') {
-      const tooMany = maxBatchSizeCheck(parsed.operations.length, limits.maxBatchSize);
-      if (tooMany) return tooMany;
       const operations: OperationRequest[] = [];
       for (const [index, operation] of parsed.operations.entries()) {
-        const outcome = await admit(operation, caller);
+        const outcome = await admit(operation, request.method, caller);
         // One bad operation refuses the whole batch: a client must not get half a screen silently.
         if ('rejected' in outcome) return { ...outcome, details: { ...outcome.details, batchIndex: index } };
         operations.push(outcome);
       }
       return rebuildRequest(request, { kind: 'batch', operations });
     }
-    const outcome = await admit(parsed.operation, caller);
+    const outcome = await admit(parsed.operation, request.method, caller);
     if ('rejected' in outcome) return outcome;
     return outcome === parsed.operation ? request : rebuildRequest(request, { kind: 'single', operation: outcome });
   };

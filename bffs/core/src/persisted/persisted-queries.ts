@@ -66,6 +66,9 @@ export function persistedQueryHandlers(
       }
       return operation;
     }
+    if (typeof persisted !== 'object' || Array.isArray(persisted)) {
+      return rejection(400, ErrorCode.BAD_REQUEST, 'extensions.persistedQuery must be an object: { "version": 1, "sha256Hash": "<sha256 hex>" }.');
+    }
     if (persisted.version !== 1) return rejection(400, ErrorCode.BAD_REQUEST, 'Unsupported persisted query version; use version 1.');
     const hash = persisted.sha256Hash;
     if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {

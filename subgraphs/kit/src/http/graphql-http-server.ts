@@ -3,14 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode } from '../errors';
 import { sendJsonError } from './json-error';
-import { BodyTooLargeError, readBody } from './read-body';
+import { BodyAbortedError, BodyTooLargeError, discardRestOfBody, readBody } from './read-body';
 
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Builds the per-request context (identity, DataLoaders) from the HTTP request. */
   context: (req: IncomingMessage) => Promise<TContext>;
-  /** Readiness: true once the service can answer queries (database reachable, etc.). */
-  isReady: () => Promise<boolean>;
+  /**
+   * Readiness: true once the service can answer queries (database reachable, etc.), or a
+   * report whose other fields (say, each dependency's state) go into the probe's body.
+   */
+  isReady: () => Promise<boolean | ReadinessReport>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** How a too-large body is answered. @default { status: 413, code: BAD_REQUEST } */
@@ -22,6 +25,13 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
    * persisted query in) or answer it itself with a rejection.
    */
   prepare?: (request: HTTPGraphQLRequest, req: IncomingMessage) => Promise<HTTPGraphQLRequest | Rejection>;
+}
+
+/** A readiness answer with detail: `status` names the state (`ready`, `degraded`, …). */
+export interface ReadinessReport {
+  ready: boolean;
+  status: string;
+  [detail: string]: unknown;
 }
 
 /** A request answered before it reaches Apollo: one GraphQL error with a stable code. */
@@ -73,8 +83,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       case '/health/live':
         return sendHealth(res, 200, 'live');
       case '/health/ready': {
-        const ready = !draining && (await withTimeout(options.isReady(), READY_CHECK_TIMEOUT_MS).catch(() => false));
-        return sendHealth(res, ready ? 200 : 503, ready ? 'ready' : 'not ready');
+        const answer = draining ? false : await withTimeout(options.isReady(), READY_CHECK_TIMEOUT_MS).catch(() => false);
+        const report: ReadinessReport = typeof answer === 'boolean' ? { ready: answer, status: answer ? 'ready' : 'not ready' } : answer;
+        const { ready, ...body } = report;
+        return sendHealth(res, ready ? 200 : 503, body);
       }
       case '/graphql':
         return serveGraphQL(req, res, url);
@@ -86,8 +98,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const refused = options.admit?.(req);
     if (refused) {
-      req.resume(); // drain the unread body so the socket stays usable
-      return sendJsonError(res, refused.status, refused.code, refused.message, refused.details, refused.headers);
+      sendJsonError(res, refused.status, refused.code, refused.message, refused.details, refused.headers);
+      // Drain the unread body so the socket stays usable, but only so much of it.
+      return discardRestOfBody(req);
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -101,8 +114,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           const { status, code } = options.bodyLimitRejection ?? { status: 413, code: ErrorCode.BAD_REQUEST };
-          return sendJsonError(res, status, code, error.message);
+          // Answer at once; what is still coming is dropped, never buffered, and soon cut off.
+          sendJsonError(res, status, code, error.message);
+          return discardRestOfBody(req);
         }
+        if (error instanceof BodyAbortedError) return void res.destroy();
         throw error;
       }
       const contentType = headers.get('content-type') ?? '';
@@ -158,10 +174,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       else res.destroy();
     });
   });
-  // Malformed HTTP from a client: answer 400 on that socket, keep serving the rest.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // Malformed HTTP from a client: answer on that socket (in the same JSON shape as every
+  // other refusal), keep serving the rest.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    socket.end(clientErrorResponse(error.code));
   });
   // Gateways keep connections alive; outlive their idle timeout so they never reuse a socket we just closed.
   server.keepAliveTimeout = 65_000;
@@ -195,6 +212,23 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   };
 }
 
+/** The raw HTTP answer to a request Node could not parse; headers too large (a long GET URL) is 431. */
+function clientErrorResponse(parserCode: string | undefined): string {
+  const [status, reason, message] =
+    parserCode === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request line and headers are too large; send a large query as a POST body.']
+      : [400, 'Bad Request', 'The HTTP request is malformed.'];
+  const body = JSON.stringify({ errors: [{ message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
+  return [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Connection: close',
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
+}
+
 /** A readiness probe must answer even when the dependency it checks hangs. */
 const READY_CHECK_TIMEOUT_MS = 2_000;
 
@@ -206,8 +240,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function sendHealth(res: ServerResponse, status: number, state: string): void {
-  const body = JSON.stringify({ status: state });
+function sendHealth(res: ServerResponse, status: number, state: string | Omit<ReadinessReport, 'ready'>): void {
+  const body = JSON.stringify(typeof state === 'string' ? { status: state } : state);
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(body);
 }

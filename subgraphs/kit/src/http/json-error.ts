@@ -11,6 +11,12 @@ export function sendJsonError(
   headers: Record<string, string> = {},
 ): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code, ...details } }] });
-  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  // A refusal is about this request only: no CDN or browser may keep it (a GET by hash may be cacheable otherwise).
+  res.writeHead(status, {
+    'cache-control': 'no-store',
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
