@@ -37,6 +37,12 @@ describe('per-client supergraphs and API schemas in schema/clients/', () => {
     for (const client of ['web', 'mobile']) {
       expect(Object.keys((api[client]!.getType('User') as any).getFields())).not.toContain('email');
       expect(api[client]!.getType('ShippingClass')).toBeUndefined();
+      // Inventory's reservation API is for orders only (@inaccessible): composed, never shown to a client.
+      expect(Object.keys(api[client]!.getMutationType()!.getFields())).toEqual(expect.arrayContaining(['placeOrder', 'cancelOrder']));
+      for (const field of ['reserveStock', 'releaseStock']) expect(api[client]!.getMutationType()!.getFields()[field]).toBeUndefined();
+      for (const type of ['StockReservationLineInput', 'StockReservationResult', 'StockReservationStatus', 'StockShortage']) {
+        expect(api[client]!.getType(type)).toBeUndefined();
+      }
     }
   });
 });

@@ -38,6 +38,7 @@ describe('a subgraph that fails costs only its fields', () => {
   let stack: TestStack;
   let reviews: FaultProxy;
   let orders: FaultProxy;
+  let inventory: FaultProxy;
   let web: TestBff;
   let mobile: TestBff;
   let sku: string;
@@ -46,7 +47,8 @@ describe('a subgraph that fails costs only its fields', () => {
     stack = await startTestStack();
     reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
     orders = await startFaultProxy(stack.subgraphUrls.orders!);
-    const subgraphUrls = { ...stack.subgraphUrls, reviews: reviews.url, orders: orders.url };
+    inventory = await startFaultProxy(stack.subgraphUrls.inventory!);
+    const subgraphUrls = { ...stack.subgraphUrls, reviews: reviews.url, orders: orders.url, inventory: inventory.url };
     // A high threshold: these tests fail a handful of fetches and want the circuit closed.
     const tolerant = { timeoutMs: 500, breakerFailureThreshold: 1_000 };
     web = await stack.bff(withFetchPolicy(webBff, tolerant), 'production', { subgraphUrls });
@@ -58,10 +60,12 @@ describe('a subgraph that fails costs only its fields', () => {
     await stack?.stop();
     await reviews?.stop();
     await orders?.stop();
+    await inventory?.stop();
   });
   afterEach(() => {
     reviews.mode = 'pass';
     orders.mode = 'pass';
+    inventory.mode = 'pass';
   });
 
   test.each(['reset', 'unavailable', 'hang'] as const)('web product page, reviews %s: the product is there, its reviews are null with an error at their paths', async (mode) => {
@@ -74,6 +78,14 @@ describe('a subgraph that fails costs only its fields', () => {
       ['product', 'ratingSummary'],
       ['product', 'reviews'],
     ]);
+  });
+
+  test('web product page, inventory down: the product is there without stock and shipping', async () => {
+    inventory.mode = 'reset';
+    const { status, body } = await web.post({ query: `{ product(sku: "${sku}") { name inStock stock { status } shippingEstimate { label } } }` });
+    expect(status).toBe(200);
+    expect(body.data.product).toEqual({ name: expect.any(String), inStock: null, stock: null, shippingEstimate: null });
+    expectOnlyUnavailable(body.errors);
   });
 
   test('mobile feed, reviews down: every card is there without its rating badge', async () => {

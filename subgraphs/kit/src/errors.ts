@@ -16,6 +16,18 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   /** The object exists but is in a state that does not allow the change. */
   CONFLICT = 'CONFLICT',
+  /**
+   * An order line asks for more units than are available; `extensions.field` names the
+   * line's quantity (e.g. `input.lines[0].quantity`). Nothing was ordered or reserved.
+   */
+  OUT_OF_STOCK = 'OUT_OF_STOCK',
+  /**
+   * A service the operation must call (orders reserving stock in inventory) could not be
+   * reached or failed. Nothing was changed; retrying (with the same idempotency key) is safe.
+   * Raised by a subgraph about its own call, so it means the whole mutation did not happen,
+   * not that some fields of a response are missing.
+   */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   /** A subgraph was called without the gateways' shared credential. */
   GATEWAY_CREDENTIAL_INVALID = 'GATEWAY_CREDENTIAL_INVALID',
   /** The HTTP request itself is malformed (bad JSON, wrong content type, too large). */
@@ -44,6 +56,13 @@ export enum ErrorCode {
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
   /** The document has no operation of the requested `operationName` (or several and none named). */
   OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+
+  // Fault tolerance (the BFFs).
+  /**
+   * A subgraph did not answer in time, could not be reached, failed, or its circuit is open:
+   * the fields it serves are null at the error's path; the rest of the response is intact.
+   */
+  SUBGRAPH_UNAVAILABLE = 'SUBGRAPH_UNAVAILABLE',
 
   // Persisted queries (the BFFs).
   /** Automatic persisted query: the hash is not registered yet; send the query with it. */
@@ -74,4 +93,12 @@ export function notFound(message: string): GraphQLError {
 
 export function conflict(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+}
+
+export function outOfStock(field: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.OUT_OF_STOCK, field } });
+}
+
+export function serviceUnavailable(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
 }

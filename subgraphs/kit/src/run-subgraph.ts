@@ -8,11 +8,13 @@ import { listenOrExplain } from './process/listen-or-explain';
 import { runService } from './process/run-service';
 
 /** The `main` of every subgraph process: config, storage, migrations and seed, then serve. */
-export function startSubgraphProcess<Loaders>(definition: SubgraphDefinition<Loaders>): void {
+export function startSubgraphProcess<Loaders, Services>(definition: SubgraphDefinition<Loaders, Services>): void {
   runService(definition.name, async (service) => {
     let config: SubgraphConfig;
+    let services: Services | undefined;
     try {
       config = readSubgraphConfig(definition.name, definition.defaultPort);
+      services = definition.createServices?.(process.env, { gatewaySecret: config.gatewaySecret });
     } catch (error) {
       if (error instanceof ConfigError) return service.fail(`configuration error: ${error.message}`, 2);
       throw error;
@@ -33,7 +35,7 @@ export function startSubgraphProcess<Loaders>(definition: SubgraphDefinition<Loa
         `seed ${report.seeded ? 'loaded' : 'already present'}`,
     );
     if (service.stopRequested()) return;
-    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret });
+    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
     service.log(`ready at ${url}/graphql`);

@@ -7,7 +7,7 @@ import { createGateway } from '@bff/core/src/gateway/create-gateway';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 import { dataset, GATEWAY_CREDENTIAL_HEADER, REPO_ROOT } from '../src';
 import { STACK, portVariable } from '../src/launch/stack';
-import { freePort, pidsWithEnv, startTsProcess, type TestProcess } from '../src/testing';
+import { asUser, freePort, pidsWithEnv, startTsProcess, type TestProcess } from '../src/testing';
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -26,10 +26,10 @@ describe('npm start (the local stack)', () => {
   let stack: TestProcess;
 
   const url = (name: string) => `http://127.0.0.1:${ports[name]}/graphql`;
-  const post = async (name: string, query: string, variables?: unknown) => {
+  const post = async (name: string, query: string, variables?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(url(name), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: gatewaySecret },
+      headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: gatewaySecret, ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return { status: response.status, body: (await response.json()) as any, statements: Number(response.headers.get('x-sql-statements')) };
@@ -132,6 +132,25 @@ describe('npm start (the local stack)', () => {
     expect(mobile.body.data.products.nodes[0].card.thumbnailUrl).toMatch(/w=288&h=288&fit=crop$/);
     const hidden = await post('mobile-bff', /* GraphQL */ `{ product(id: "p-0001") { richDescription } }`);
     expect(hidden.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  test("orders reserves stock in this stack's inventory; no client can call the reservation API", async () => {
+    const available = async () =>
+      (await post('inventory', /* GraphQL */ `{ _entities(representations: [{ __typename: "Product", id: "p-0003" }]) { ... on Product { stock { available } } } }`))
+        .body.data._entities[0].stock.available as number;
+    const before = await available();
+    const placed = await post(
+      'orders',
+      /* GraphQL */ `mutation { placeOrder(input: { idempotencyKey: "stack-e2e", lines: [{ productId: "p-0003", quantity: 2 }] }) { status } }`,
+      undefined,
+      asUser('u-001', ['orders:write']),
+    );
+    expect(placed.body).toEqual({ data: { placeOrder: { status: 'PLACED' } } });
+    expect(await available()).toBe(before - 2);
+    for (const bff of ['web-bff', 'mobile-bff']) {
+      const internal = await post(bff, /* GraphQL */ `mutation { releaseStock(reservationId: "x") { status } }`);
+      expect(internal.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
   });
 
   test('subgraphs refuse callers without the gateway credential; the BFFs have it', async () => {

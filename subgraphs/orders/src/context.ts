@@ -1,7 +1,13 @@
 import { forbidden, unauthenticated, type RequestUser, type SubgraphContext } from '@subgraphs/kit';
 import type { OrdersLoaders } from './data/loaders';
+import type { InventoryClient } from './inventory/inventory-client';
 
-export type OrdersContext = SubgraphContext<OrdersLoaders>;
+/** The other services orders calls: inventory, which owns stock. */
+export interface OrdersServices {
+  inventory: InventoryClient;
+}
+
+export type OrdersContext = SubgraphContext<OrdersLoaders, OrdersServices>;
 
 /**
  * The signed-in user, who must hold `scope`. The BFF enforces @requiresScopes before

@@ -1,10 +1,13 @@
 import { dataset, encodeInstantCursor, quoteShipping } from '@subgraphs/kit';
 import { asUser, describeEachStorage, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { inventorySubgraph } from '@subgraphs/inventory';
 import { ordersSubgraph } from '../src/server';
 
 const BUYER = asUser('u-010', ['orders:read', 'orders:write']);
 const OTHER = asUser('u-011', ['orders:read', 'orders:write']);
 const [P1, P2, P3] = dataset().products;
+/** Products with stock for the many orders below (orders only place what inventory can hold). */
+const STOCKED = dataset().products.filter((p) => dataset().stock.find((s) => s.productId === p.id)!.available >= 10);
 
 const PLACE = /* GraphQL */ `
   mutation ($input: PlaceOrderInput!) {
@@ -17,14 +20,22 @@ const PLACE = /* GraphQL */ `
   }`;
 
 describeEachStorage('orders subgraph', (backend) => {
+  let inventory: TestSubgraph;
   let orders: TestSubgraph;
   const countOrders = async () => (await orders.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0]!.n;
   const countLines = async () => (await orders.db.query<{ n: number }>('SELECT count(*)::int AS n FROM order_lines')).rows[0]!.n;
+  const available = async (productId: string) =>
+    (await inventory.db.query<{ n: number }>('SELECT on_hand - reserved AS n FROM stock WHERE product_id = $1', [productId])).rows[0]!.n;
+  const seededAvailable = (productId: string) => dataset().stock.find((s) => s.productId === productId)!.available;
 
   beforeAll(async () => {
-    orders = await startTestSubgraph(ordersSubgraph, backend);
+    inventory = await startTestSubgraph(inventorySubgraph, backend);
+    orders = await startTestSubgraph(ordersSubgraph, backend, { env: { INVENTORY_URL: `${inventory.url}/graphql` } });
   });
-  afterAll(() => orders?.stop());
+  afterAll(async () => {
+    await orders?.stop();
+    await inventory?.stop();
+  });
 
   test('places an order priced from its own price list', async () => {
     const { body } = await orders.request(
@@ -53,6 +64,8 @@ describeEachStorage('orders subgraph', (backend) => {
       { lineNumber: 1, quantity: 2, product: { id: P1!.id }, unitPrice: { amountCents: P1!.priceCents }, lineTotal: { amountCents: P1!.priceCents * 2 } },
       { lineNumber: 2, quantity: 1, product: { id: P2!.id }, unitPrice: { amountCents: P2!.priceCents }, lineTotal: { amountCents: P2!.priceCents } },
     ]);
+    // Its stock is held in inventory.
+    expect([await available(P1!.id), await available(P2!.id)]).toEqual([seededAvailable(P1!.id) - 2, seededAvailable(P2!.id) - 1]);
   });
 
   test.each([
@@ -182,7 +195,7 @@ describeEachStorage('orders subgraph', (backend) => {
     const buyer = asUser('u-049', ['orders:read', 'orders:write']);
     const ids: string[] = [];
     for (let i = 0; i < 100; i++) {
-      const lines = [{ productId: dataset().products[i]!.id, quantity: 1 }, { productId: dataset().products[i + 100]!.id, quantity: 2 }];
+      const lines = [{ productId: STOCKED[i]!.id, quantity: 1 }, { productId: STOCKED[i + 100]!.id, quantity: 2 }];
       const { body } = await orders.request(PLACE, { input: { idempotencyKey: `bulk-${i}`, lines } }, buyer);
       ids.push(body.data!.placeOrder.id);
     }

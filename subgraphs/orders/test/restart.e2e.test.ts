@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dataset, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, REPO_ROOT } from '@subgraphs/kit';
-import { asUser, freePort, startTsProcess } from '@subgraphs/kit/src/testing';
+import { inventorySubgraph } from '@subgraphs/inventory';
+import { asUser, freePort, startTestSubgraph, startTsProcess, type TestSubgraph } from '@subgraphs/kit/src/testing';
 
 const ENTRY = 'subgraphs/orders/src/index.ts';
 const BUYER = asUser('u-020', ['orders:read', 'orders:write']);
@@ -11,7 +12,19 @@ const BUYER = asUser('u-020', ['orders:read', 'orders:write']);
 /** The orders process on embedded storage in a data directory that outlives it. */
 describe('orders process restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'orders-restart-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  // Orders reserves stock in inventory: a real one, here in this process.
+  let inventory: TestSubgraph;
+  let inventoryUrl: string;
+  beforeAll(async () => {
+    inventory = await startTestSubgraph(inventorySubgraph, 'pglite');
+    inventoryUrl = `${inventory.url}/graphql`;
+  });
+  afterAll(async () => {
+    await inventory?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const available = async (productId: string) =>
+    (await inventory.db.query<{ n: number }>('SELECT on_hand - reserved AS n FROM stock WHERE product_id = $1', [productId])).rows[0]!.n;
 
   const call = async (port: number, query: string, variables?: unknown) => {
     const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -24,15 +37,17 @@ describe('orders process restart', () => {
 
   test('keeps orders placed before a restart, and does not seed twice', async () => {
     const port = await freePort();
-    const first = startTsProcess(ENTRY, { PORT: String(port), DATA_DIR: dataDir });
+    const stockBefore = await available('p-0007');
+    const first = startTsProcess(ENTRY, { PORT: String(port), DATA_DIR: dataDir, INVENTORY_URL: inventoryUrl });
     await first.waitFor(/ready at/);
     expect(first.output()).toMatch(/seed loaded/);
     const placed = await call(port, /* GraphQL */ `mutation { placeOrder(input: { idempotencyKey: "before-restart", lines: [{ productId: "p-0007", quantity: 2 }] }) { id number } }`);
     expect(placed.errors).toBeUndefined();
+    expect(await available('p-0007')).toBe(stockBefore - 2);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
-    const second = startTsProcess(ENTRY, { PORT: String(port), DATA_DIR: dataDir });
+    const second = startTsProcess(ENTRY, { PORT: String(port), DATA_DIR: dataDir, INVENTORY_URL: inventoryUrl });
     try {
       await second.waitFor(/ready at/);
       expect(second.output()).toMatch(/migrations applied: none pending; seed already present/);
@@ -41,10 +56,20 @@ describe('orders process restart', () => {
       const mine = await call(port, /* GraphQL */ `{ myOrders(first: 100) { nodes { id } } }`);
       const seeded = dataset().orders.filter((o) => o.userId === 'u-020').length;
       expect(mine.data.myOrders.nodes).toHaveLength(seeded + 1);
+      // Its reservation outlived the restart too: cancelling returns the stock.
+      const cancelled = await call(port, /* GraphQL */ `mutation ($id: ID!) { cancelOrder(id: $id) { status } }`, { id: placed.data.placeOrder.id });
+      expect(cancelled.data.cancelOrder.status).toBe('CANCELLED');
+      expect(await available('p-0007')).toBe(stockBefore);
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
     }
+  });
+
+  test('a bad INVENTORY_URL stops the process at start-up with one line naming it', async () => {
+    const bad = startTsProcess(ENTRY, { PORT: String(await freePort()), DATA_DIR: 'memory://', INVENTORY_URL: 'inventory:4103' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/configuration error: INVENTORY_URL must be an http:\/\/ or https:\/\/ URL, got protocol "inventory:"/);
   });
 
   test('shuts itself down when the launcher that spawned it disappears', async () => {

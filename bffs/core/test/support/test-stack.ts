@@ -31,11 +31,12 @@ export interface TestStack {
  * and BFFs over them built from the checked-in client supergraphs.
  */
 export async function startTestStack(overrides: { catalog?: typeof catalogSubgraph } = {}): Promise<TestStack> {
-  const subgraphs: TestSubgraph[] = await Promise.all(
-    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph, ordersSubgraph].map((d: any) =>
-      startTestSubgraph(d, 'pglite'),
-    ),
+  const [accounts, catalog, inventory, reviews] = await Promise.all(
+    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph].map((d: any) => startTestSubgraph(d, 'pglite')),
   );
+  // Orders reserves stock in this stack's inventory, so what the BFFs sell shows in its stock.
+  const orders = await startTestSubgraph(ordersSubgraph, 'pglite', { env: { INVENTORY_URL: `${inventory!.url}/graphql` } });
+  const subgraphs: TestSubgraph[] = [accounts!, catalog!, inventory!, reviews!, orders];
   const subgraphUrls = Object.fromEntries(
     ['accounts', 'catalog', 'inventory', 'reviews', 'orders'].map((name, i) => [name, `${subgraphs[i]!.url}/graphql`]),
   );

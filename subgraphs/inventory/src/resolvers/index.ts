@@ -1,4 +1,5 @@
 import { DateTimeScalar } from '@subgraphs/kit';
+import { Mutation } from './Mutation';
 import { Product } from './Product';
 
-export const resolvers = { DateTime: DateTimeScalar, Product };
+export const resolvers = { DateTime: DateTimeScalar, Mutation, Product };

@@ -1,3 +1,4 @@
+import { readHttpUrl } from './env';
 import { readSubgraphConfig } from './subgraph-config';
 
 describe('subgraph configuration', () => {
@@ -16,5 +17,19 @@ describe('subgraph configuration', () => {
     [{ MAX_BODY_BYTES: '-1' }, 'MAX_BODY_BYTES must be a positive integer, got "-1"'],
   ])('%p is refused with a line naming the variable', (env, message) => {
     expect(() => readSubgraphConfig('catalog', 4102, env)).toThrow(message);
+  });
+});
+
+describe('URLs of other services', () => {
+  test('default, then any http(s) URL', () => {
+    expect(readHttpUrl({}, 'INVENTORY_URL', 'http://127.0.0.1:4103/graphql')).toBe('http://127.0.0.1:4103/graphql');
+    expect(readHttpUrl({ INVENTORY_URL: 'https://inventory.internal/graphql' }, 'INVENTORY_URL', 'http://x')).toBe('https://inventory.internal/graphql');
+  });
+
+  test.each([
+    ['inventory:4103', 'INVENTORY_URL must be an http:// or https:// URL, got protocol "inventory:"'],
+    ['not a url', 'INVENTORY_URL must be an http:// or https:// URL, got "not a url"'],
+  ])('%p is refused with a line naming the variable', (value, message) => {
+    expect(() => readHttpUrl({ INVENTORY_URL: value }, 'INVENTORY_URL', 'http://x')).toThrow(message);
   });
 });

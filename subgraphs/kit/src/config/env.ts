@@ -62,3 +62,18 @@ export function readIdentifier(env: Env, name: string, fallback: string): string
   }
   return value;
 }
+
+/** An http(s) URL of another service this process calls (say, inventory's `/graphql`). */
+export function readHttpUrl(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got protocol "${url.protocol}"`);
+  }
+  return value;
+}

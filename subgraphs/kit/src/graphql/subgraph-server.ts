@@ -18,17 +18,30 @@ import { statementCountPlugin } from './plugins/statement-count-plugin';
 
 export { SQL_STATEMENTS_HEADER } from './plugins/statement-count-plugin';
 
-export interface SubgraphContext<Loaders> {
+export interface SubgraphContext<Loaders, Services = NoServices> {
   user: RequestUser | null;
   /** Statement-counting database handle for this request only. */
   db: RequestDatabase;
   /** DataLoaders, created fresh for each request so no cache outlives it. */
   loaders: Loaders;
   sql: StatementCounter;
+  /** Clients of the other services this subgraph calls, shared by every request of one server. */
+  services: Services;
+}
+
+/** What a subgraph that calls no other service has in `context.services`. */
+export type NoServices = Record<string, never>;
+
+/** Another subgraph this one calls over HTTP, and the variable that carries its GraphQL URL. */
+export interface SubgraphDependency {
+  /** Its name, which is also its workspace package (`@subgraphs/<name>`). */
+  subgraph: string;
+  /** e.g. `INVENTORY_URL`: the launcher and the test helpers set it to where that subgraph listens. */
+  urlVariable: string;
 }
 
 /** Everything that makes one subgraph what it is; the kit does the rest. */
-export interface SubgraphDefinition<Loaders> {
+export interface SubgraphDefinition<Loaders, Services = NoServices> {
   name: string;
   /** Port when `PORT` is not set (4101–4105 for the domain subgraphs). */
   defaultPort: number;
@@ -37,15 +50,28 @@ export interface SubgraphDefinition<Loaders> {
   /** Directory of its `NNN_description.sql` migrations. */
   migrationsDir: string;
   seed: Seed;
-  resolvers: GraphQLResolverMap<SubgraphContext<Loaders>>;
+  resolvers: GraphQLResolverMap<SubgraphContext<Loaders, Services>>;
   createLoaders(db: RequestDatabase): Loaders;
+  /**
+   * Subgraphs this one calls (domain rules that span two owners, like orders taking stock
+   * from inventory). Subgraphs still never import each other: they meet over HTTP.
+   */
+  dependencies?: readonly SubgraphDependency[];
+  /**
+   * Builds the clients of those dependencies from the environment. Called once, at start-up
+   * and before storage is opened, so a bad value stops the process with a `ConfigError`
+   * naming the variable, like the kit's own configuration. Calls carry `gatewaySecret`.
+   */
+  createServices?(env: Record<string, string | undefined>, shared: { gatewaySecret: string }): Services;
 }
 
-export interface SubgraphServerOptions {
+export interface SubgraphServerOptions<Services = NoServices> {
   /** Largest request body accepted, in bytes. @default DEFAULT_MAX_BODY_BYTES (1 MiB) */
   maxBodyBytes?: number;
   /** The gateways' shared secret. @default DEVELOPMENT_GATEWAY_SECRET */
   gatewaySecret?: string;
+  /** Clients of the dependencies. @default definition.createServices({}): each dependency at its default URL */
+  services?: Services;
 }
 
 export interface SubgraphServer {
@@ -62,16 +88,18 @@ export function loadTypeDefs(schemaFile: string): DocumentNode {
 }
 
 /** Builds (does not start) the HTTP server of one subgraph over an open database. */
-export function createSubgraphServer<Loaders>(
-  definition: SubgraphDefinition<Loaders>,
+export function createSubgraphServer<Loaders, Services = NoServices>(
+  definition: SubgraphDefinition<Loaders, Services>,
   database: Database,
-  options: SubgraphServerOptions = {},
+  options: SubgraphServerOptions<Services> = {},
 ): SubgraphServer {
+  const gatewaySecret = options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET;
+  const services = options.services ?? definition.createServices?.({}, { gatewaySecret }) ?? ({} as Services);
   const schema = buildSubgraphSchema({
     typeDefs: loadTypeDefs(definition.schemaFile),
     resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
   });
-  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+  const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
     includeStacktraceInErrorResponses: false,
     // The process owns shutdown order (drain HTTP, stop Apollo, close storage); Apollo's own
@@ -84,7 +112,7 @@ export function createSubgraphServer<Loaders>(
   const http = createGraphQLHttpServer({
     apollo,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    admit: gatewayCredentialCheck(options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET),
+    admit: gatewayCredentialCheck(gatewaySecret),
     isReady: async () => {
       await database.ping();
       return true;
@@ -92,7 +120,7 @@ export function createSubgraphServer<Loaders>(
     context: async (req) => {
       const sql: StatementCounter = { count: 0 };
       const db = countingDatabase(database, sql);
-      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql };
+      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services };
     },
   });
 

@@ -128,10 +128,17 @@ export function spawnStack(services: readonly StackService[], options: LaunchOpt
       routing.REGISTRY_POLL_MS ??= readOptionalString(options.env, 'REGISTRY_POLL_MS') ?? '2000';
     }
   });
-  return services.map((service, i) => ({
-    service,
-    ...spawnService(service, ports[i]!, options, service.kind === 'bff' ? { ...shared, ...routing } : shared),
-  }));
+  // A service that calls others is told where they listen in this stack, too.
+  const callsOf = (service: StackService): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(service.calls ?? {}).map(([variable, name]) => {
+        const i = services.findIndex((s) => s.name === name);
+        if (i < 0) throw new ConfigError(`${service.name} calls ${name}, which is not a service of this stack`);
+        return [variable, `http://${reachable}:${ports[i]}${services[i]!.publicPath}`];
+      }),
+    );
+  const extraEnv = services.map((service) => (service.kind === 'bff' ? { ...shared, ...routing } : { ...shared, ...callsOf(service) }));
+  return services.map((service, i) => ({ service, ...spawnService(service, ports[i]!, options, extraEnv[i]) }));
 }
 
 /** Resolves once every service is ready; on any failure stops them all and rejects. */

@@ -19,6 +19,11 @@ export interface StackService {
   publicPath: string;
   /** A copy-paste request against the service's URL, printed when the stack is up. */
   example?: (url: string) => string;
+  /**
+   * Services of the stack it calls, as `{ VARIABLE: service }`: the launcher sets each
+   * variable to where that service listens (the subgraph's `dependencies`, seen from outside).
+   */
+  calls?: Readonly<Record<string, string>>;
 }
 
 /** The web app: a free-text POST (APQ works too). */
@@ -49,7 +54,8 @@ export const STACK: readonly StackService[] = [
   { name: 'catalog', kind: 'subgraph', entry: 'subgraphs/catalog/src/index.ts', defaultPort: 4102, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'inventory', kind: 'subgraph', entry: 'subgraphs/inventory/src/index.ts', defaultPort: 4103, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'reviews', kind: 'subgraph', entry: 'subgraphs/reviews/src/index.ts', defaultPort: 4104, readyPath: '/health/ready', publicPath: '/graphql' },
-  { name: 'orders', kind: 'subgraph', entry: 'subgraphs/orders/src/index.ts', defaultPort: 4105, readyPath: '/health/ready', publicPath: '/graphql' },
+  // Orders reserves stock in inventory when an order is placed and returns it on cancel.
+  { name: 'orders', kind: 'subgraph', entry: 'subgraphs/orders/src/index.ts', defaultPort: 4105, readyPath: '/health/ready', publicPath: '/graphql', calls: { INVENTORY_URL: 'inventory' } },
   { name: 'registry', kind: 'registry', entry: 'schema/registry/main.ts', defaultPort: 4110, readyPath: '/health/ready', publicPath: '', example: registryExample },
   // The BFFs become ready once every subgraph has answered them, so they start last in effect.
   { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql', example: webExample },

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { openDatabase, quoteIdentifier, type Database } from '../db/database';
 import { migrate, readMigrations } from '../db/migrate';
 import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '../graphql/gateway-credential';
-import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition } from '../graphql/subgraph-server';
+import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition, type SubgraphServer } from '../graphql/subgraph-server';
 import { testDatabaseUrl, type StorageBackend } from './storage-backends';
 
 export interface GraphQLResponseBody {
@@ -21,6 +21,8 @@ export interface TestResponse {
 export interface TestSubgraph {
   url: string;
   db: Database;
+  /** The subgraphs it calls that were started for it (see `TestSubgraphOptions.env`), by name. */
+  dependencies: Record<string, TestSubgraph>;
   /** TCP connections accepted so far (to observe keep-alive reuse). */
   connections(): number;
   /** Headers of every HTTP request received so far, oldest first. */
@@ -42,25 +44,57 @@ export async function disposeTestDatabase(db: Database): Promise<void> {
   await db.close();
 }
 
+export interface TestSubgraphOptions {
+  /**
+   * Environment its services are configured from (`createServices`), e.g. `INVENTORY_URL`.
+   * A dependency whose URL variable is not set here is started too (same backend, its own
+   * throw-away database) and stopped with it: a test that starts orders alone still gets a
+   * real inventory to reserve stock in.
+   */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts one subgraph the way production does (migrations, seed, real HTTP on 127.0.0.1,
  * port 0) over a throw-away database, for tests that talk to it over HTTP.
  */
-export async function startTestSubgraph<Loaders>(
-  definition: SubgraphDefinition<Loaders>,
+export async function startTestSubgraph<Loaders, Services>(
+  definition: SubgraphDefinition<Loaders, Services>,
   backend: StorageBackend,
+  options: TestSubgraphOptions = {},
 ): Promise<TestSubgraph> {
-  const db = await openTestDatabase(definition.name, backend);
-  await migrate(db, readMigrations(definition.migrationsDir), definition.seed);
-  const server = createSubgraphServer(definition, db);
-  const url = await server.listen(0, '127.0.0.1');
+  const env = { ...options.env };
+  const dependencies: Record<string, TestSubgraph> = {};
+  const stopDependencies = () => Promise.all(Object.values(dependencies).map((d) => d.stop()));
+  let db: Database | undefined;
+  let server: SubgraphServer;
+  let url: string;
+  try {
+    for (const dependency of definition.dependencies ?? []) {
+      if (env[dependency.urlVariable]) continue;
+      const started = await startTestSubgraph(await loadSubgraphDefinition(dependency.subgraph), backend);
+      dependencies[dependency.subgraph] = started;
+      env[dependency.urlVariable] = `${started.url}/graphql`;
+    }
+    db = await openTestDatabase(definition.name, backend);
+    await migrate(db, readMigrations(definition.migrationsDir), definition.seed);
+    const services = definition.createServices?.(env, { gatewaySecret: DEVELOPMENT_GATEWAY_SECRET });
+    server = createSubgraphServer(definition, db, { services });
+    url = await server.listen(0, '127.0.0.1');
+  } catch (error) {
+    if (db) await disposeTestDatabase(db).catch(() => undefined);
+    await stopDependencies();
+    throw error;
+  }
+  const openDb = db;
   let connections = 0;
   const received: IncomingHttpHeaders[] = [];
   server.http.server.on('connection', () => (connections += 1));
   server.http.server.on('request', (req: IncomingMessage) => received.push(req.headers));
   return {
     url,
-    db,
+    db: openDb,
+    dependencies,
     connections: () => connections,
     receivedHeaders: () => received,
     request: async (query, variables, headers) => {
@@ -77,9 +111,21 @@ export async function startTestSubgraph<Loaders>(
     },
     stop: async () => {
       await server.stop();
-      await disposeTestDatabase(db);
+      await disposeTestDatabase(openDb);
+      await stopDependencies();
     },
   };
+}
+
+/**
+ * A subgraph's definition by name. Only tests need this: the kit cannot import the subgraphs
+ * it serves, so it finds one through the workspace convention (package `@subgraphs/<name>`
+ * exports `<name>Subgraph`).
+ */
+async function loadSubgraphDefinition(name: string): Promise<SubgraphDefinition<unknown, unknown>> {
+  const exported = ((await import(`@subgraphs/${name}`)) as Record<string, unknown>)[`${name}Subgraph`];
+  if (!exported) throw new Error(`@subgraphs/${name} exports no ${name}Subgraph to start as a dependency`);
+  return exported as SubgraphDefinition<unknown, unknown>;
 }
 
 /** Headers the BFFs send for a signed-in user. */

@@ -12,6 +12,8 @@ export interface OrderRow {
   subtotal_cents: number;
   shipping_cents: number;
   currency: string;
+  /** Inventory's reservation holding this order's stock; null for orders placed before reservations (the seed). */
+  reservation_id: string | null;
 }
 
 export interface OrderLineRow {
@@ -25,7 +27,7 @@ export interface OrderLineRow {
 }
 
 export const ORDER_COLUMNS =
-  'id, number, user_id, idempotency_key, request_hash, status, placed_at, cancelled_at, subtotal_cents, shipping_cents, currency';
+  'id, number, user_id, idempotency_key, request_hash, status, placed_at, cancelled_at, subtotal_cents, shipping_cents, currency, reservation_id';
 
 export async function ordersByIds(db: Queryable, ids: readonly string[]): Promise<OrderRow[]> {
   const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::text[])`, [ids]);

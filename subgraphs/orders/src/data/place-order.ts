@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, bulkInsert, conflict, notFound, type RequestDatabase, type Transaction } from '@subgraphs/kit';
+import { badUserInput, bulkInsert, conflict, type RequestDatabase, type Transaction } from '@subgraphs/kit';
+import type { InventoryClient } from '../inventory/inventory-client';
+import { holdStock } from '../inventory/order-stock';
+import { reservationIdFor } from '../inventory/reservation-id';
 import { priceOrder } from '../pricing';
 import { ORDER_COLUMNS, sellableProducts, type OrderRow } from './order-store';
 import { requestHash } from './request-hash';
@@ -64,15 +67,28 @@ function replayed(order: OrderRow, hash: string): OrderRow {
 }
 
 /**
- * Places an order atomically: the order and all its lines are written in one transaction
- * or not at all. At most one order exists per (user, idempotency key): concurrent attempts
- * with the same key meet at the unique constraint, the loser waits for the winner's commit
- * and returns the winner's order.
+ * Places an order: at most one per (user, idempotency key), and only with its stock held in
+ * inventory, so concurrent orders for the last units sell exactly what there is.
+ *
+ * Every attempt with one key takes the key's lock first and keeps it until its transaction
+ * ends, so attempts with the same key run one after another: the first finds no order,
+ * reserves the stock (under a reservation id derived from user and key) and writes the order;
+ * every later one finds that order and returns it, without calling inventory. Different keys
+ * do not wait for each other here; inventory queues them on the stock rows they share.
+ *
+ * Holding the transaction across the call to inventory is deliberate: it is what makes the
+ * compensation safe. If the order cannot be written after the stock was reserved, the
+ * reservation is released, and no other attempt with the key can be relying on it meanwhile.
+ * The call is bounded by INVENTORY_TIMEOUT_MS. If the transaction fails to commit after the
+ * reservation, the stock stays held: a retry with the same key finds that reservation and
+ * completes the order instead of taking the stock again.
  */
-export async function placeOrder(db: RequestDatabase, request: PlaceOrderRequest): Promise<OrderRow> {
+export async function placeOrder(db: RequestDatabase, inventory: InventoryClient, request: PlaceOrderRequest): Promise<OrderRow> {
   validatePlaceOrder(request);
   const hash = requestHash(request.lines);
+  const reservationId = reservationIdFor(request.userId, request.idempotencyKey);
   return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [reservationId]);
     const earlier = await existingOrder(tx, request.userId, request.idempotencyKey);
     if (earlier) return replayed(earlier, hash);
 
@@ -96,51 +112,55 @@ export async function placeOrder(db: RequestDatabase, request: PlaceOrderRequest
       throw badUserInput('input.lines', `All products of one order must share a currency, got ${[...currencies].join(', ')}.`);
     }
     const { subtotalCents, shippingCents } = priceOrder(lines);
-    const id = `o-${randomUUID()}`;
-    // Millisecond precision on purpose: the pagination cursor carries placed_at as ISO-8601.
-    const placedAt = new Date();
-    const { rows: inserted } = await tx.query<OrderRow>(
-      `INSERT INTO orders (id, number, user_id, idempotency_key, request_hash, status, placed_at, subtotal_cents, shipping_cents, currency)
-       VALUES ($1, 'SO-' || lpad(nextval('order_numbers')::text, 6, '0'), $2, $3, $4, 'PLACED', $5, $6, $7, $8)
-       ON CONFLICT (user_id, idempotency_key) DO NOTHING
-       RETURNING ${ORDER_COLUMNS}`,
-      [id, request.userId, request.idempotencyKey, hash, placedAt, subtotalCents, shippingCents, lines[0]!.currency],
-    );
-    const order = inserted[0];
-    if (!order) {
-      // A concurrent attempt with the same key committed first; answer with its order.
-      const winner = await existingOrder(tx, request.userId, request.idempotencyKey);
-      if (!winner) throw new Error('idempotency conflict without a committed order');
-      return replayed(winner, hash);
+
+    await holdStock(inventory, reservationId, request.lines);
+    let written: OrderRow | null;
+    try {
+      written = await writeOrder(tx, { ...request, hash, reservationId, lines, subtotalCents, shippingCents });
+    } catch (error) {
+      // The order was not written: give its stock back, or it would stay held for nothing.
+      // If that fails too, the reservation waits for a retry with the same key, which reuses it.
+      await inventory.release(reservationId).catch((releaseError: Error) =>
+        console.error(`[orders] could not release reservation ${reservationId} after a failed order: ${releaseError.message}`),
+      );
+      throw error;
     }
-    await bulkInsert(
-      tx,
-      'order_lines',
-      ['order_id', 'line_number', 'product_id', 'quantity', 'unit_price_cents'],
-      lines.map((line, i) => [order.id, i + 1, line.productId, line.quantity, line.unitPriceCents]),
-    );
-    return order;
+    if (written) return written;
+    // The key's lock makes this unreachable for placeOrder; the unique constraint stays the
+    // last word all the same. The order that won holds the same reservation, so it stays held.
+    const winner = await existingOrder(tx, request.userId, request.idempotencyKey);
+    if (!winner) throw new Error('idempotency conflict without a committed order');
+    return replayed(winner, hash);
   });
 }
 
-/** Cancels one of the user's orders unless it has shipped; cancelling twice is a no-op. */
-export async function cancelOrder(db: RequestDatabase, userId: string, orderId: string): Promise<OrderRow> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<OrderRow>(
-      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND user_id = $2 FOR UPDATE`,
-      [orderId, userId],
-    );
-    const order = rows[0];
-    // Someone else's order is reported exactly like a missing one: its existence is not ours to reveal.
-    if (!order) throw notFound(`No order "${orderId}" among your orders.`);
-    if (order.status === 'CANCELLED') return order;
-    if (order.status !== 'PLACED') {
-      throw conflict(`Order ${order.number} is ${order.status.toLowerCase()} and can no longer be cancelled.`);
-    }
-    const { rows: updated } = await tx.query<OrderRow>(
-      `UPDATE orders SET status = 'CANCELLED', cancelled_at = $2 WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
-      [orderId, new Date()],
-    );
-    return updated[0]!;
-  });
+interface OrderToWrite extends PlaceOrderRequest {
+  hash: string;
+  reservationId: string;
+  lines: { productId: string; quantity: number; unitPriceCents: number; currency: string }[];
+  subtotalCents: number;
+  shippingCents: number;
+}
+
+/** Inserts the order and its lines; null if an order under the same key exists already. */
+async function writeOrder(tx: Transaction, order: OrderToWrite): Promise<OrderRow | null> {
+  const id = `o-${randomUUID()}`;
+  // Millisecond precision on purpose: the pagination cursor carries placed_at as ISO-8601.
+  const placedAt = new Date();
+  const { rows: inserted } = await tx.query<OrderRow>(
+    `INSERT INTO orders (id, number, user_id, idempotency_key, request_hash, status, placed_at, subtotal_cents, shipping_cents, currency, reservation_id)
+     VALUES ($1, 'SO-' || lpad(nextval('order_numbers')::text, 6, '0'), $2, $3, $4, 'PLACED', $5, $6, $7, $8, $9)
+     ON CONFLICT (user_id, idempotency_key) DO NOTHING
+     RETURNING ${ORDER_COLUMNS}`,
+    [id, order.userId, order.idempotencyKey, order.hash, placedAt, order.subtotalCents, order.shippingCents, order.lines[0]!.currency, order.reservationId],
+  );
+  const written = inserted[0];
+  if (!written) return null;
+  await bulkInsert(
+    tx,
+    'order_lines',
+    ['order_id', 'line_number', 'product_id', 'quantity', 'unit_price_cents'],
+    order.lines.map((line, i) => [written.id, i + 1, line.productId, line.quantity, line.unitPriceCents]),
+  );
+  return written;
 }

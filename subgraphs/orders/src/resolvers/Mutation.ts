@@ -1,5 +1,6 @@
 import { requireUser, type OrdersContext } from '../context';
-import { cancelOrder, placeOrder } from '../data/place-order';
+import { cancelOrder } from '../data/cancel-order';
+import { placeOrder } from '../data/place-order';
 
 interface PlaceOrderArgs {
   input: { idempotencyKey: string; lines: { productId: string; quantity: number }[] };
@@ -7,11 +8,11 @@ interface PlaceOrderArgs {
 
 export const Mutation = {
   placeOrder: (_: unknown, { input }: PlaceOrderArgs, context: OrdersContext) =>
-    placeOrder(context.db, {
+    placeOrder(context.db, context.services.inventory, {
       userId: requireUser(context, 'orders:write').id,
       idempotencyKey: input.idempotencyKey,
       lines: input.lines,
     }),
   cancelOrder: (_: unknown, args: { id: string }, context: OrdersContext) =>
-    cancelOrder(context.db, requireUser(context, 'orders:write').id, args.id),
+    cancelOrder(context.db, context.services.inventory, requireUser(context, 'orders:write').id, args.id),
 };
