@@ -1,9 +1,10 @@
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
 import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { classifyFetchFailure } from '../resilience/fetch-failure';
 import { unavailableResponse } from '../resilience/unavailable-response';
+import { cacheHintFromHeader, errorFromReply, postGraphQL } from './subgraph-http';
 import type { BffContext } from '../server/context';
 
 export interface ForwardingDataSourceOptions {
@@ -20,10 +21,12 @@ export interface ForwardingDataSourceOptions {
   log?: (line: string) => void;
 }
 
+type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
 /**
  * Fetches from one domain subgraph over HTTP, passing on what the subgraph needs to know
- * about the request: the caller's credentials and identity, and the request id that ties
- * the BFF's log line to the subgraphs'. Node's fetch keeps connections alive per origin.
+ * about the request: the gateways' credential, the caller's identity, and the request id
+ * that ties the BFF's log line to the subgraphs'. Sockets are kept alive (subgraph-http.ts).
  *
  * A fetch that fails (no connection, past its deadline, HTTP 5xx) or that the subgraph's
  * open circuit refuses does not fail the request: the plan gets SUBGRAPH_UNAVAILABLE errors
@@ -31,26 +34,12 @@ export interface ForwardingDataSourceOptions {
  * A query retries once when its connection failed; a mutation never retries, because the
  * subgraph may have done the work before the connection broke.
  */
-export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
-  private readonly options: ForwardingDataSourceOptions;
+export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
+  constructor(private readonly options: ForwardingDataSourceOptions) {}
 
-  constructor(options: ForwardingDataSourceOptions) {
-    const fetcher = ((url: string, init: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) })) as unknown as RemoteGraphQLDataSource['fetcher'];
-    super({ url: options.url, fetcher });
-    this.options = options;
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<BffContext>): void {
-    if (!request.http) return;
-    request.http.headers.set(GATEWAY_CREDENTIAL_HEADER, this.options.gatewaySecret);
-    const forwarded = (context as Partial<BffContext>).forwardHeaders;
-    if (!forwarded) return;
-    for (const [name, value] of Object.entries(forwarded)) request.http.headers.set(name, value);
-  }
-
-  override async process(options: GraphQLDataSourceProcessOptions<BffContext>): ReturnType<RemoteGraphQLDataSource['process']> {
+  async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayResponse> {
     // Only fetches for a client's operation get fault handling; the gateway's own calls fail as they are.
-    if (!('incomingRequestContext' in options)) return super.process(options);
+    if (!('incomingRequestContext' in options)) return this.send(options.request, options.context);
     const { breaker } = this.options;
     const document = options.document;
     if (!breaker.tryAcquire()) {
@@ -58,9 +47,10 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
       return unavailableResponse(options.request, document);
     }
     const mayRetry = isQueryOnly(options, document);
+    const cachePolicy = options.incomingRequestContext.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await super.process(options);
+        const response = await this.send(options.request, options.context, cachePolicy);
         breaker.succeeded();
         return response;
       } catch (error) {
@@ -76,6 +66,27 @@ export class ForwardingDataSource extends RemoteGraphQLDataSource<BffContext> {
         return unavailableResponse(options.request, document);
       }
     }
+  }
+
+  /** One HTTP exchange. The subgraph's Cache-Control narrows the response's cache policy, as in stock @apollo/gateway. */
+  private async send(
+    request: GraphQLDataSourceProcessOptions<BffContext>['request'],
+    context: Partial<BffContext> | Record<string, unknown>,
+    cachePolicy?: { restrict?: (hint: object) => void },
+  ): Promise<GatewayResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: this.options.gatewaySecret };
+    // The gateway adds a header of its own only to ask for federated traces.
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
+    const forwarded = (context as Partial<BffContext>).forwardHeaders;
+    if (forwarded) Object.assign(headers, forwarded);
+    const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const reply = await postGraphQL(this.options.url, headers, payload, this.options.timeoutMs);
+    if (reply.status < 200 || reply.status > 299) throw errorFromReply(reply);
+    if (typeof reply.body !== 'object' || reply.body === null || Array.isArray(reply.body)) {
+      throw new Error(`Expected a JSON object from subgraph ${this.options.name}, got: ${String(reply.body).slice(0, 200)}`);
+    }
+    cachePolicy?.restrict?.(cacheHintFromHeader(reply.headers['cache-control']));
+    return reply.body as GatewayResponse;
   }
 
   private lastReportAt = 0;

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processIsAlive } from '../process/process-is-alive';
 
 export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
@@ -7,14 +8,6 @@ export class DataDirInUseError extends Error {
 
 const LOCK_FILE = 'subgraph.lock';
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * PGlite is one process's database: two processes opening the same directory would each

@@ -1,0 +1,119 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Cleanup, runBench, type BenchSettings } from './bench';
+import { formatReport } from './report';
+
+const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--connections N] [--warmup S] [--duration S]
+                        [--counting-requests N] [--targets LIST] [--ops LIST] [--no-hive] [--reseed]
+
+Starts the five subgraphs (PGlite, fresh temporary data), then measures side by side: the web
+BFF, the mobile BFF, stock @apollo/gateway and Hive Gateway on representative operations.
+Prints a table; writes the same as JSON (default ./bench-results.json).
+
+  --quick               a short look (under a minute): 1 s warm-up, 1.5 s per cell, 3 counting requests
+  --targets LIST        of web-bff,mobile-bff,apollo-gateway,hive-gateway
+  --ops LIST            of web-product,web-home,mobile-feed,mobile-batch
+  --no-hive             leave Hive Gateway out (otherwise installed on first use into $BFF_BENCH_HOME)
+  --reseed              seed the databases from scratch instead of copying the seeded snapshot
+
+Environment: BFF_BENCH_HOME (default /tmp/bff-bench): Hive Gateway install and the seeded data snapshot.`;
+
+const DEFAULTS = { connections: 20, warmup: 3, duration: 10, countingRequests: 5 };
+const QUICK = { connections: 20, warmup: 1, duration: 1.5, countingRequests: 3 };
+
+function fail(message: string): never {
+  console.error(`npm run bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function positive(name: string, value: string | undefined, fallback: number, integer: boolean): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) fail(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
+  return n;
+}
+
+function list(name: string, value: string | undefined, allowed: readonly string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = items.filter((item) => !allowed.includes(item));
+  if (unknown.length > 0 || items.length === 0) fail(`--${name}: unknown ${unknown.join(', ') || '(empty)'}; choose from ${allowed.join(', ')}`);
+  return items;
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        connections: { type: 'string' },
+        warmup: { type: 'string' },
+        duration: { type: 'string' },
+        'counting-requests': { type: 'string' },
+        targets: { type: 'string' },
+        ops: { type: 'string' },
+        'no-hive': { type: 'boolean', default: false },
+        reseed: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const base = values.quick ? QUICK : DEFAULTS;
+  const started = Date.now();
+  const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
+  const settings: BenchSettings = {
+    quick: values.quick,
+    connections: positive('connections', values.connections, base.connections, true),
+    warmupSeconds: positive('warmup', values.warmup, base.warmup, false),
+    durationSeconds: positive('duration', values.duration, base.duration, false),
+    countingRequests: positive('counting-requests', values['counting-requests'], base.countingRequests, true),
+    home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'),
+    targets: list('targets', values.targets, ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway']),
+    operations: list('ops', values.ops, ['web-product', 'web-home', 'mobile-feed', 'mobile-batch']),
+    hive: !values['no-hive'],
+    reseed: values.reseed,
+    log,
+  };
+  // npm runs scripts from the repository root; a relative --out is relative to where npm was called.
+  const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? 'bench-results.json');
+
+  const cleanup = new Cleanup();
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping everything the bench started…`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  try {
+    const { report, failed } = await runBench(settings, cleanup);
+    await cleanup.run();
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(formatReport(report));
+    console.log(`\nJSON: ${out}`);
+    log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (failed) {
+      console.error('\nnpm run bench: some targets answered wrongly (see "problems" above); their cells were not measured.');
+      process.exitCode = 1;
+    }
+  } catch (error) {
+    if (stopping) return; // what failed was cut short by the signal, whose handler ends the process
+    await cleanup.run();
+    console.error(`npm run bench failed: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

@@ -1,0 +1,162 @@
+import type { LoadResult } from './load';
+
+/** The target every ratio is taken against (measured in the same invocation). */
+export const BASELINE_TARGET = 'apollo-gateway';
+
+/** One target × operation of the throughput pass, with the counting pass's figures. */
+export interface CellResult {
+  operationId: string;
+  operation: string;
+  target: string;
+  /** Absent when the cell could not be measured (see `problem`). */
+  load?: LoadResult;
+  /** req/s against the baseline target for the same operation. */
+  ratio?: number;
+  /** Request line plus body, no headers. */
+  requestBytes: number;
+  requestLineBytes: number;
+  /** Body bytes of the reply. */
+  responseBytes: number;
+  /** Per HTTP request (a batch is one request), from the counting pass. */
+  fetchesPerRequest?: number;
+  sqlPerRequest?: number;
+  problem?: string;
+}
+
+export interface ListSizeResult {
+  operationId: string;
+  operation: string;
+  target: string;
+  sizes: { first: number; fetchesPerRequest: number; sqlPerRequest: number }[];
+}
+
+export interface RssEntry {
+  name: string;
+  kind: 'bff' | 'anchor' | 'subgraph';
+  /** VmRSS of the process, KiB, at the end of its load (subgraphs: at the end of the run's last load). */
+  rssKiB: number;
+  /** With its child processes (tsx's esbuild service), KiB. */
+  treeRssKiB: number;
+}
+
+export interface BenchReport {
+  version: 1;
+  startedAt: string;
+  settings: { quick: boolean; connections: number; warmupSeconds: number; durationSeconds: number; countingRequests: number };
+  environment: { node: string; cpus: number; loadAverageAtStart: number[]; host: string };
+  targets: { name: string; describe: string }[];
+  results: CellResult[];
+  listSizes: ListSizeResult[];
+  rss: RssEntry[];
+  /** Sum over the stack we ship: the five subgraphs plus both BFFs (each BFF at the end of its load). */
+  stackRssKiB?: number;
+  notes: string[];
+  skipped: string[];
+}
+
+/** Sets each cell's ratio of req/s to the baseline's for the same operation. */
+export function withRatios(results: readonly CellResult[], baseline = BASELINE_TARGET): CellResult[] {
+  const base = new Map(results.filter((r) => r.target === baseline && r.load && r.load.rps > 0).map((r) => [r.operationId, r.load!.rps]));
+  return results.map((r) => {
+    const rps = base.get(r.operationId);
+    const { ratio: _old, ...rest } = r;
+    return rps !== undefined && r.load ? { ...rest, ratio: r.load.rps / rps } : rest;
+  });
+}
+
+/** The stack's RSS: every subgraph plus every BFF, or undefined if one of them was not measured. */
+export function stackRss(entries: readonly RssEntry[], subgraphCount: number, bffCount = 2): number | undefined {
+  const subgraphs = entries.filter((e) => e.kind === 'subgraph');
+  const bffs = entries.filter((e) => e.kind === 'bff');
+  if (subgraphs.length !== subgraphCount || bffs.length !== bffCount) return undefined;
+  return [...subgraphs, ...bffs].reduce((sum, e) => sum + e.rssKiB, 0);
+}
+
+export function formatRate(rps: number): string {
+  return rps >= 100 ? rps.toFixed(0) : rps.toFixed(1);
+}
+
+export function formatRatio(ratio: number | undefined): string {
+  return ratio === undefined ? '-' : `${ratio.toFixed(2)}x`;
+}
+
+/** Integers as they are, anything else with one decimal. */
+export function formatCount(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return '-';
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+export function formatMiB(kib: number | undefined): string {
+  return kib === undefined ? '-' : `${(kib / 1024).toFixed(0)} MiB`;
+}
+
+/** Plain-text table: numbers right-aligned, text left-aligned, columns as wide as their widest cell. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], rightAligned: readonly boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (rightAligned[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The report as printed: throughput table, list sizes, RSS, notes. */
+export function formatReport(report: BenchReport): string {
+  const out: string[] = [];
+  const s = report.settings;
+  out.push(
+    `${s.connections} connections, ${s.warmupSeconds}s warm-up + ${s.durationSeconds}s measured per cell; fetches/SQL from a separate counting pass (${s.countingRequests} requests per cell)` +
+      `; node ${report.environment.node}, ${report.environment.cpus} CPUs, load average at start ${report.environment.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}`,
+  );
+  out.push('');
+  let previous = '';
+  const rows = report.results.map((r) => {
+    const first = r.operation !== previous;
+    previous = r.operation;
+    const l = r.load;
+    return [
+      first ? r.operation : '',
+      r.target,
+      l ? formatRate(l.rps) : 'n/a',
+      formatRatio(r.ratio),
+      l ? l.p50.toFixed(1) : '-',
+      l ? l.p95.toFixed(1) : '-',
+      l ? l.p99.toFixed(1) : '-',
+      String(r.responseBytes),
+      String(r.requestBytes),
+      formatCount(r.fetchesPerRequest),
+      formatCount(r.sqlPerRequest),
+      r.problem ?? (l && l.non2xx + l.errors + l.timeouts > 0 ? `${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : ''),
+    ];
+  });
+  out.push(
+    renderTable(
+      ['operation', 'target', 'req/s', 'vs apollo', 'p50 ms', 'p95 ms', 'p99 ms', 'resp B', 'req B', 'fetches/req', 'SQL/req', 'problems'],
+      rows,
+      [false, false, true, true, true, true, true, true, true, true, true, false],
+    ),
+  );
+  if (report.listSizes.length > 0) {
+    const sizes = report.listSizes[0]!.sizes.map((size) => size.first);
+    out.push('', `Per request at two list sizes (counting pass): fetches and SQL statements should not grow with first:`);
+    out.push(
+      renderTable(
+        ['operation', 'target', ...sizes.flatMap((first) => [`fetches first:${first}`, `SQL first:${first}`])],
+        report.listSizes.map((r) => [r.operation, r.target, ...r.sizes.flatMap((size) => [formatCount(size.fetchesPerRequest), formatCount(size.sqlPerRequest)])]),
+        [false, false, ...sizes.flatMap(() => [true, true])],
+      ),
+    );
+  }
+  if (report.rss.length > 0) {
+    out.push('', 'RSS (VmRSS) at the end of each target\'s load; subgraphs at the end of the last load:');
+    const rss = report.rss.map((e) => [e.name, e.kind, formatMiB(e.rssKiB), formatMiB(e.treeRssKiB)]);
+    const subgraphs = report.rss.filter((e) => e.kind === 'subgraph');
+    if (subgraphs.length > 0) rss.push([`subgraphs (${subgraphs.length})`, 'sum', formatMiB(subgraphs.reduce((sum, e) => sum + e.rssKiB, 0)), formatMiB(subgraphs.reduce((sum, e) => sum + e.treeRssKiB, 0))]);
+    rss.push(['stack: subgraphs + web BFF + mobile BFF', 'sum', formatMiB(report.stackRssKiB), '']);
+    out.push(renderTable(['process', 'kind', 'RSS', 'with children'], rss, [false, false, true, true]));
+  }
+  if (report.notes.length > 0) out.push('', 'Notes:', ...report.notes.map((n) => `- ${n}`));
+  if (report.skipped.length > 0) out.push('', 'Skipped:', ...report.skipped.map((n) => `- ${n}`));
+  return out.join('\n');
+}
