@@ -1,9 +1,11 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '../policy';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
+import { createPlanExecutor } from './plan-executor';
 import { supergraphForGateway } from './supergraph-for-gateway';
 
 export interface GatewayOptions {
@@ -18,10 +20,16 @@ export interface GatewayOptions {
   subgraphFetch?: SubgraphFetchPolicy;
   /** The subgraphs' circuits, kept across supergraph swaps. @default new ones per gateway */
   breakers?: SubgraphBreakers;
+  /**
+   * Who runs query plans: the kit (plan-executor.ts, the default) or stock @apollo/gateway
+   * (for comparison, and as a way back should a plan ever need what only the stock one does).
+   */
+  planExecutor?: 'bff' | 'apollo';
 }
 
 export interface ManagedGateway {
-  gateway: ApolloGateway;
+  /** What Apollo Server is given: the stock gateway, with the kit's executor unless told otherwise. */
+  gateway: GatewayInterface;
   /**
    * Replaces the supergraph. The gateway builds the new schema and query planner, then swaps
    * them in at once: requests already running finish on the old ones. Throws (and keeps the
@@ -58,8 +66,22 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
       });
     },
   });
+  let stockExecutor: ((requestContext: any) => Promise<any>) | undefined;
+  const planExecutor = createPlanExecutor(gateway, () => stockExecutor!);
+  const forApollo: GatewayInterface =
+    options.planExecutor === 'apollo'
+      ? gateway
+      : {
+          load: async (loadOptions) => {
+            const loaded = await gateway.load(loadOptions);
+            stockExecutor = loaded.executor as typeof stockExecutor;
+            return { schema: loaded.schema, executor: planExecutor };
+          },
+          onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
+          stop: () => gateway.stop(),
+        };
   return {
-    gateway,
+    gateway: forApollo,
     update: (supergraphSdl) => {
       if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
       update(supergraphForGateway(supergraphSdl));

@@ -33,6 +33,8 @@ export interface BffServerOptions {
   gatewaySecret?: string;
   /** Verifies callers' bearer tokens. @default HS256 with the development JWT settings */
   authenticate?: Authenticator;
+  /** Who runs query plans (see create-gateway.ts). @default 'bff' */
+  planExecutor?: 'bff' | 'apollo';
 }
 
 export interface BffServer {

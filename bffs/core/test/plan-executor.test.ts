@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { mobileBff } from '@bff/mobile/src/bff';
+import { webBff } from '@bff/web/src/bff';
+import { REPO_ROOT } from '@subgraphs/kit';
+import { deepMerge } from '../src/gateway/plan-execution';
+import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
+
+const operation = (client: string, name: string) => readFileSync(resolve(REPO_ROOT, 'schema/operations', client, `${name}.graphql`), 'utf8');
+
+/**
+ * The kit runs query plans itself (plan-executor.ts). Whatever it answers, stock
+ * @apollo/gateway's executor must answer byte for byte the same, over the same subgraphs:
+ * every registered client operation, cursors, @requires chains, nulls, errors, introspection.
+ */
+describe("the kit's plan executor answers as stock @apollo/gateway's", () => {
+  let stack: TestStack;
+  const bffs: Record<string, { kit: TestBff; stock: TestBff }> = {};
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    for (const definition of [webBff, mobileBff]) {
+      bffs[definition.policy.name] = {
+        kit: await stack.bff(definition, 'development', { planExecutor: 'bff' }),
+        stock: await stack.bff(definition, 'development', { planExecutor: 'apollo' }),
+      };
+    }
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const cases: [client: string, title: string, body: () => Promise<{ body: unknown; headers?: Record<string, string> }>][] = [
+    ['web', 'HomePage', async () => ({ body: { query: operation('web', 'HomePage'), variables: { first: 12 } } })],
+    ['web', 'HomePage, second page', async () => ({ body: { query: operation('web', 'HomePage'), variables: { first: 5, after: 'bm90LWEtY3Vyc29y' } } })],
+    ['web', 'ProductPage', async () => ({ body: { query: operation('web', 'ProductPage'), variables: { sku: 'AUD-0001' } } })],
+    ['web', 'ProductPage of no product', async () => ({ body: { query: operation('web', 'ProductPage'), variables: { sku: 'NOPE-0000' } } })],
+    ['mobile', 'MobileFeed', async () => ({ body: { query: operation('mobile', 'MobileFeed'), variables: { first: 7, dpr: 3 } } })],
+    ['mobile', 'ProductDetail', async () => ({ body: { query: operation('mobile', 'ProductDetail'), variables: { id: 'p-0002' } } })],
+    ['mobile', 'Me', async () => ({ body: { query: operation('mobile', 'Me') }, headers: await bearer('u-001') })],
+    ['mobile', 'MyOrders', async () => ({ body: { query: operation('mobile', 'MyOrders'), variables: { first: 3 } }, headers: await bearer('u-001', ['orders:read']) })],
+    ['web', 'aliases, fragments, __typename, @include/@skip', async () => ({
+      body: {
+        query: /* GraphQL */ `query ($withStock: Boolean!) {
+          a: products(first: 2) { nodes { __typename ...Tile } }
+          b: products(first: 1, after: null) { nodes { id n: name stock @include(if: $withStock) { status } reviews(first: 1) @skip(if: $withStock) { nodes { id } } } }
+        }
+        fragment Tile on Product { id name ratingSummary { average } ... on Product { inStock } }`,
+        variables: { withStock: true },
+      },
+    })],
+    ['web', 'a user and their reviews (@provides)', async () => ({
+      body: { query: '{ products(first: 3) { nodes { reviews(first: 2) { nodes { author { name reviews(first: 1) { nodes { product { name sku } } } } } } } } }' },
+    })],
+    ['web', 'introspection next to data', async () => ({ body: { query: '{ __typename products(first: 1) { nodes { id } } __type(name: "Product") { name fields { name } } }' } })],
+    ['web', 'a variable of the wrong type', async () => ({ body: { query: 'query ($n: Int) { products(first: $n) { nodes { id } } }', variables: { n: 'ten' } } })],
+    ['web', 'a subgraph error (bad cursor)', async () => ({ body: { query: '{ products(first: 2, after: "%%%") { nodes { id } } }' } })],
+  ];
+
+  test.each(cases)('%s: %s', async (client, _title, make) => {
+    const { body, headers } = await make();
+    const [kit, stock] = await Promise.all([bffs[client]!.kit.post(body, headers), bffs[client]!.stock.post(body, headers)]);
+    expect(kit.status).toBe(stock.status);
+    expect(JSON.stringify(kit.body)).toBe(JSON.stringify(stock.body));
+    expect(kit.headers.get('cache-control')).toBe(stock.headers.get('cache-control'));
+  });
+
+  test('deepMerge merges objects key by key and lists element by element, in place', () => {
+    const target = { a: 1, b: { c: 2, list: [{ x: 1 }, { x: 2 }] }, keep: 'yes' };
+    deepMerge(target, { a: 3, b: { d: 4, list: [{ y: 1 }, { y: 2 }] }, skip: undefined });
+    expect(target).toEqual({ a: 3, b: { c: 2, d: 4, list: [{ x: 1, y: 1 }, { x: 2, y: 2 }] }, keep: 'yes' });
+  });
+});
