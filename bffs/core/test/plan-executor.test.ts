@@ -4,6 +4,7 @@ import { mobileBff } from '@bff/mobile/src/bff';
 import { webBff } from '@bff/web/src/bff';
 import { REPO_ROOT } from '@subgraphs/kit';
 import { deepMerge } from '../src/gateway/plan-execution';
+import { startFaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 const operation = (client: string, name: string) => readFileSync(resolve(REPO_ROOT, 'schema/operations', client, `${name}.graphql`), 'utf8');
@@ -63,6 +64,22 @@ describe("the kit's plan executor answers as stock @apollo/gateway's", () => {
     expect(kit.status).toBe(stock.status);
     expect(JSON.stringify(kit.body)).toBe(JSON.stringify(stock.body));
     expect(kit.headers.get('cache-control')).toBe(stock.headers.get('cache-control'));
+  });
+
+  test('with a subgraph down, both answer the same partial data and errors', async () => {
+    const reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
+    try {
+      reviews.mode = 'reset';
+      const subgraphUrls = { ...stack.subgraphUrls, reviews: reviews.url };
+      const kit = await stack.bff(webBff, 'development', { planExecutor: 'bff', subgraphUrls });
+      const stock = await stack.bff(webBff, 'development', { planExecutor: 'apollo', subgraphUrls });
+      const body = { query: '{ products(first: 3) { nodes { name ratingSummary { average histogram { stars } } reviews(first: 1) { nodes { id author { name } } } } } }' };
+      const [a, b] = await Promise.all([kit.post(body), stock.post(body)]);
+      expect(a.body.errors.length).toBeGreaterThan(0);
+      expect(JSON.stringify(a.body)).toBe(JSON.stringify(b.body));
+    } finally {
+      await reviews.stop();
+    }
   });
 
   test('deepMerge merges objects key by key and lists element by element, in place', () => {

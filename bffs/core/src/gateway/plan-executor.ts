@@ -5,6 +5,7 @@ import type { PlanNode, QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { executeSync, getVariableValues, GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LruCache } from '../gate/lru-cache';
 import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-execution';
+import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
 
 /** Everything worked out once per operation document and reused by every request that sends it. */
 interface PreparedOperation {
@@ -12,6 +13,8 @@ interface PreparedOperation {
   plan: QueryPlan;
   /** The operation as the result shaping reads it. */
   operation: Operation;
+  /** Compiled result shaping; absent when the operation has introspection fields (the gateway's shaping answers those). */
+  shape?: ResponseShaper;
   /** Plans this file cannot run (@defer, subscriptions) go to @apollo/gateway's own executor. */
   runnable: boolean;
 }
@@ -47,7 +50,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     const planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
     const plan = internals.queryPlanner!.buildQueryPlan(planned);
     const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined, validate: false });
-    return { definition, plan, operation, runnable: isRunnable(plan) };
+    return { definition, plan, operation, runnable: isRunnable(plan), shape: hasIntrospection(operation) ? undefined : compileResponseShaper(operation) };
   };
 
   return async (requestContext) => {
@@ -92,12 +95,14 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       }
     }
     const apiGraphQLSchema = internals.schema;
-    const { data, errors: shapingErrors } = computeResponse({
-      operation: entry.operation,
-      variables: rawVariables,
-      input: unshaped,
-      introspectionHandling: (field: FieldSelection) => introspect(apiGraphQLSchema, field, definition, rawVariables),
-    });
+    const { data, errors: shapingErrors } = entry.shape
+      ? entry.shape(unshaped, rawVariables)
+      : computeResponse({
+          operation: entry.operation,
+          variables: rawVariables,
+          input: unshaped,
+          introspectionHandling: (field: FieldSelection) => introspect(apiGraphQLSchema, field, definition, rawVariables),
+        });
     if (context.errors.length > 0) return { errors: context.errors, data };
     // As the stock executor does: completion errors only when nothing else went wrong.
     if (shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };

@@ -40,7 +40,7 @@ export function spawnService(
   const stackDataDir = readOptionalString(options.env, 'STACK_DATA_DIR');
   if (stackDataDir) env.DATA_DIR = resolve(stackDataDir, service.name);
 
-  const child = spawn(process.execPath, ['--import', 'tsx', entryPath(service)], {
+  const child = spawn(process.execPath, [...(service.nodeFlags ?? []), '--import', 'tsx', entryPath(service)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

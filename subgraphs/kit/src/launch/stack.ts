@@ -12,6 +12,8 @@ export interface StackService {
   kind: 'subgraph' | 'registry' | 'bff';
   /** TypeScript entry point, relative to the repository root. */
   entry: string;
+  /** Extra `node` flags for this service's process. */
+  nodeFlags?: readonly string[];
   defaultPort: number;
   /** Path answering 200 once the service can take traffic. */
   readyPath: string;
@@ -49,6 +51,13 @@ function mobileExample(url: string): string {
 }
 
 /** The services of the local stack, in start order. */
+/**
+ * A gateway allocates a whole response tree per request and drops it a moment later; a
+ * larger young generation lets most of that die without being copied (measured on the
+ * guild workload: fewer scavenges, about a third more requests per second).
+ */
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 export const STACK: readonly StackService[] = [
   { name: 'accounts', kind: 'subgraph', entry: 'subgraphs/accounts/src/index.ts', defaultPort: 4101, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'catalog', kind: 'subgraph', entry: 'subgraphs/catalog/src/index.ts', defaultPort: 4102, readyPath: '/health/ready', publicPath: '/graphql' },
@@ -58,8 +67,8 @@ export const STACK: readonly StackService[] = [
   { name: 'orders', kind: 'subgraph', entry: 'subgraphs/orders/src/index.ts', defaultPort: 4105, readyPath: '/health/ready', publicPath: '/graphql', calls: { INVENTORY_URL: 'inventory' } },
   { name: 'registry', kind: 'registry', entry: 'schema/registry/main.ts', defaultPort: 4110, readyPath: '/health/ready', publicPath: '', example: registryExample },
   // The BFFs become ready once every subgraph has answered them, so they start last in effect.
-  { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql', example: webExample },
-  { name: 'mobile-bff', kind: 'bff', entry: 'bffs/mobile/src/index.ts', defaultPort: 4001, readyPath: '/health/ready', publicPath: '/graphql', example: mobileExample },
+  { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', nodeFlags: GATEWAY_NODE_FLAGS, defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql', example: webExample },
+  { name: 'mobile-bff', kind: 'bff', entry: 'bffs/mobile/src/index.ts', nodeFlags: GATEWAY_NODE_FLAGS, defaultPort: 4001, readyPath: '/health/ready', publicPath: '/graphql', example: mobileExample },
 ];
 
 export const entryPath = (service: StackService) => resolve(REPO_ROOT, service.entry);
