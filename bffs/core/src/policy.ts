@@ -32,6 +32,11 @@ export interface SubgraphFetchPolicy {
   breakerFailureThreshold: number;
   /** How long an open circuit answers at once, without calling, before one trial fetch goes through. */
   breakerOpenMs: number;
+  /**
+   * Identical query fetches in flight at once (same subgraph, query, variables and caller)
+   * share one request. Mutations never do. @default false
+   */
+  dedupeInFlight?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export const DEFAULT_SUBGRAPH_FETCH: SubgraphFetchPolicy = {
   timeoutMs: 10_000,
   breakerFailureThreshold: 5,
   breakerOpenMs: 5_000,
+  dedupeInFlight: false,
 };
 
 /** The policy of `npm run bff` without `--policy`: a client that hides nothing. */

@@ -26,5 +26,5 @@ export const mobilePolicy: ClientPolicy = {
   // Nobody but the app calls this API, and the app needs no introspection.
   introspectionInProduction: false,
   // On a phone a quick partial screen beats a spinner: a shorter deadline than web's.
-  subgraphFetch: { timeoutMs: 3_000, breakerFailureThreshold: 5, breakerOpenMs: 5_000 },
+  subgraphFetch: { timeoutMs: 3_000, breakerFailureThreshold: 5, breakerOpenMs: 5_000, dedupeInFlight: true },
 };

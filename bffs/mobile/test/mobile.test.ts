@@ -26,6 +26,16 @@ describe('mobile BFF: persisted queries', () => {
   });
   afterAll(() => stack?.stop());
 
+  test('every persisted operation is planned at start-up: the first requests plan nothing', async () => {
+    const planned = production.server.plansBuilt();
+    expect(planned).toBeGreaterThanOrEqual(manifest.operations.length);
+    const { body } = await production.get({ variables: { first: 2 }, extensions: persisted('MobileFeed') });
+    expect(body.data.products.nodes).toHaveLength(2);
+    const named = await production.post({ operationName: 'ProductDetail', variables: { id: 'p-0001' }, extensions: persisted('ProductDetail') });
+    expect(named.body.data.product.id).toBe('p-0001');
+    expect(production.server.plansBuilt()).toBe(planned);
+  });
+
   test('a hash-only GET from the app manifest runs the feed', async () => {
     const { status, body } = await production.get({ variables: { first: 3, dpr: 3 }, extensions: persisted('MobileFeed') });
     expect(status).toBe(200);

@@ -20,5 +20,5 @@ export const webPolicy: ClientPolicy = {
   // Web developers point their tools at production; the API schema is public anyway.
   introspectionInProduction: true,
   // A page render waits at most this long for any one subgraph, then renders what it has.
-  subgraphFetch: { timeoutMs: 5_000, breakerFailureThreshold: 5, breakerOpenMs: 5_000 },
+  subgraphFetch: { timeoutMs: 5_000, breakerFailureThreshold: 5, breakerOpenMs: 5_000, dedupeInFlight: true },
 };

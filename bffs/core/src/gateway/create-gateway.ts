@@ -36,6 +36,10 @@ export interface ManagedGateway {
    * old one) if the new supergraph is not usable.
    */
   update(supergraphSdl: string): void;
+  /** Query plans the kit's executor has built so far. */
+  plansBuilt(): number;
+  /** Plans these operations now (see PlanExecutor.prepare); a no-op with the stock executor. */
+  prepare(operations: Iterable<{ query: string; operationName?: string }>): void;
 }
 
 export function createGateway(options: GatewayOptions): ManagedGateway {
@@ -63,6 +67,7 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
         gatewaySecret: options.gatewaySecret,
         timeoutMs: subgraphFetch.timeoutMsBySubgraph?.[name] ?? subgraphFetch.timeoutMs,
         breaker: breakers.for(name),
+        dedupe: subgraphFetch.dedupeInFlight === true,
       });
     },
   });
@@ -75,7 +80,7 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
           load: async (loadOptions) => {
             const loaded = await gateway.load(loadOptions);
             stockExecutor = loaded.executor as typeof stockExecutor;
-            return { schema: loaded.schema, executor: planExecutor };
+            return { schema: loaded.schema, executor: planExecutor.execute };
           },
           onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
           stop: () => gateway.stop(),
@@ -85,6 +90,11 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
     update: (supergraphSdl) => {
       if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
       update(supergraphForGateway(supergraphSdl));
+    },
+    plansBuilt: () => planExecutor.plansBuilt(),
+    prepare: (operations) => {
+      if (options.planExecutor === 'apollo') return;
+      for (const { query, operationName } of operations) planExecutor.prepare(query, operationName);
     },
   };
 }

@@ -4,8 +4,9 @@ import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { classifyFetchFailure } from '../resilience/fetch-failure';
 import { unavailableResponse } from '../resilience/unavailable-response';
-import { cacheHintFromHeader, errorFromReply, postGraphQL } from './subgraph-http';
-import type { BffContext } from '../server/context';
+import { InFlightFetches } from './in-flight-fetches';
+import { cacheHintFromHeader, errorFromReply, postGraphQL, replyBody, type SubgraphReply } from './subgraph-http';
+import { REQUEST_ID_HEADER, type BffContext } from '../server/context';
 
 export interface ForwardingDataSourceOptions {
   /** The subgraph's name in the supergraph, for logs. */
@@ -17,6 +18,8 @@ export interface ForwardingDataSourceOptions {
   timeoutMs: number;
   /** This subgraph's circuit. */
   breaker: CircuitBreaker;
+  /** Identical query fetches in flight share one request (see in-flight-fetches.ts). @default false */
+  dedupe?: boolean;
   /** Where a failed fetch is reported (with the request id). @default console.warn */
   log?: (line: string) => void;
 }
@@ -35,7 +38,14 @@ type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
  * subgraph may have done the work before the connection broke.
  */
 export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
+  private readonly inFlight = new InFlightFetches<SubgraphReply>();
+
   constructor(private readonly options: ForwardingDataSourceOptions) {}
+
+  /** Fetches that shared another's in-flight request. */
+  joinedFetches(): number {
+    return this.inFlight.joined();
+  }
 
   async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayResponse> {
     // Only fetches for a client's operation get fault handling; the gateway's own calls fail as they are.
@@ -50,7 +60,7 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
     const cachePolicy = options.incomingRequestContext.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await this.send(options.request, options.context, cachePolicy);
+        const response = await this.send(options.request, options.context, cachePolicy, this.options.dedupe === true && mayRetry);
         breaker.succeeded();
         return response;
       } catch (error) {
@@ -73,6 +83,7 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
     request: GraphQLDataSourceProcessOptions<BffContext>['request'],
     context: Partial<BffContext> | Record<string, unknown>,
     cachePolicy?: { restrict?: (hint: object) => void },
+    dedupe = false,
   ): Promise<GatewayResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: this.options.gatewaySecret };
     // The gateway adds a header of its own only to ask for federated traces.
@@ -80,13 +91,16 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
     const forwarded = (context as Partial<BffContext>).forwardHeaders;
     if (forwarded) Object.assign(headers, forwarded);
     const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
-    const reply = await postGraphQL(this.options.url, headers, payload, this.options.timeoutMs);
+    const fetchOnce = () => postGraphQL(this.options.url, headers, payload, this.options.timeoutMs);
+    // Identical means the same text and the same caller: everything forwarded but the request id.
+    const reply = dedupe ? await this.inFlight.run(`${payload}\u0000${identityOf(headers)}`, fetchOnce) : await fetchOnce();
     if (reply.status < 200 || reply.status > 299) throw errorFromReply(reply);
-    if (typeof reply.body !== 'object' || reply.body === null || Array.isArray(reply.body)) {
-      throw new Error(`Expected a JSON object from subgraph ${this.options.name}, got: ${String(reply.body).slice(0, 200)}`);
+    const body = replyBody(reply);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new Error(`Expected a JSON object from subgraph ${this.options.name}, got: ${String(body).slice(0, 200)}`);
     }
     cachePolicy?.restrict?.(cacheHintFromHeader(reply.headers['cache-control']));
-    return reply.body as GatewayResponse;
+    return body as GatewayResponse;
   }
 
   private lastReportAt = 0;
@@ -108,6 +122,12 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
     this.unreported = 0;
     (this.options.log ?? console.warn)(`request ${requestId}: subgraph ${this.options.name} unavailable (${what})${others}`);
   }
+}
+
+function identityOf(headers: Record<string, string>): string {
+  let identity = '';
+  for (const name of Object.keys(headers).sort()) if (name !== REQUEST_ID_HEADER) identity += `${name}:${headers[name]}\n`;
+  return identity;
 }
 
 type IncomingOperation = Extract<GraphQLDataSourceProcessOptions<BffContext>, { incomingRequestContext: unknown }>;

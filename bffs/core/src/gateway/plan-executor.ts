@@ -2,7 +2,8 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping';
 import { operationFromDocument, type FieldSelection, type Operation, type Schema } from '@apollo/federation-internals';
 import type { PlanNode, QueryPlan, QueryPlanner } from '@apollo/query-planner';
-import { executeSync, getVariableValues, GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { createHash } from 'node:crypto';
+import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LruCache } from '../gate/lru-cache';
 import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-execution';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
@@ -30,6 +31,18 @@ interface GatewayInternals {
 
 type Executor = (requestContext: any) => Promise<any>;
 
+export interface PlanExecutor {
+  execute: Executor;
+  /**
+   * Plans an operation ahead of its first request (persisted operations at start-up): the
+   * request that sends it later pays no planning. Returns false if the gateway has no
+   * supergraph loaded yet.
+   */
+  prepare(query: string, operationName?: string): boolean;
+  /** Query plans built so far (at start-up and on demand), for tests and metrics. */
+  plansBuilt(): number;
+}
+
 /**
  * The BFF's executor in place of @apollo/gateway's, which keeps the gateway for what it is
  * good at (the supergraph, the API schema, the query planner) and runs the plans itself:
@@ -40,12 +53,14 @@ type Executor = (requestContext: any) => Promise<any>;
  * - Variables are coerced against the API schema as the stock executor does, so a bad
  *   variable is refused before any subgraph is asked.
  */
-export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Executor, capacity = 1_000): Executor {
+export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Executor, capacity = 1_000): PlanExecutor {
   const internals = gateway as unknown as GatewayInternals;
   let prepared = new LruCache<string, PreparedOperation>(capacity);
   let preparedFor: QueryPlanner | undefined;
 
+  let plansBuilt = 0;
   const prepare = (document: DocumentNode, operationName: string | null | undefined, definition: OperationDefinitionNode): PreparedOperation => {
+    plansBuilt += 1;
     const apiSchema = internals.apiSchema!;
     const planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
     const plan = internals.queryPlanner!.buildQueryPlan(planned);
@@ -53,20 +68,27 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     return { definition, plan, operation, runnable: isRunnable(plan), shape: hasIntrospection(operation) ? undefined : compileResponseShaper(operation) };
   };
 
-  return async (requestContext) => {
-    const { request, document, queryHash } = requestContext;
-    const definition: OperationDefinitionNode | undefined = requestContext.operation;
-    if (!definition || !internals.queryPlanner || !internals.supergraphSchema || !internals.schema) return fallback()(requestContext);
+  /** The cache of the supergraph being served (a new supergraph's plans start from nothing). */
+  const cache = () => {
     if (preparedFor !== internals.queryPlanner) {
-      // A new supergraph: plans of the old one must not be used again.
       prepared = new LruCache(capacity);
       preparedFor = internals.queryPlanner;
     }
-    const key = `${queryHash}\u0000${request.operationName ?? ''}`;
-    let entry = prepared.get(key);
+    return prepared;
+  };
+  // Apollo Server's queryHash: the sha256 of the query text.
+  const keyOf = (queryHash: string, operationName: string | null | undefined) => `${queryHash}\u0000${operationName ?? ''}`;
+
+  const execute: Executor = async (requestContext) => {
+    const { request, document, queryHash } = requestContext;
+    const definition: OperationDefinitionNode | undefined = requestContext.operation;
+    if (!definition || !internals.queryPlanner || !internals.supergraphSchema || !internals.schema) return fallback()(requestContext);
+    const plans = cache();
+    const key = keyOf(queryHash, request.operationName);
+    let entry = plans.get(key);
     if (!entry) {
       entry = prepare(document, request.operationName, definition);
-      prepared.set(key, entry);
+      plans.set(key, entry);
     }
     if (!entry.runnable) return fallback()(requestContext);
 
@@ -107,6 +129,25 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     // As the stock executor does: completion errors only when nothing else went wrong.
     if (shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
     return { data };
+  };
+
+  return {
+    execute,
+    plansBuilt: () => plansBuilt,
+    prepare: (query, operationName) => {
+      if (!internals.queryPlanner || !internals.apiSchema) return false;
+      const document = parse(query);
+      const definitions = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      const definition = operationName ? definitions.find((d) => d.name?.value === operationName) : definitions[0];
+      if (!definition) throw new Error(`no operation ${operationName ?? ''} in the document`);
+      const entry = prepare(document, operationName, definition);
+      const hash = createHash('sha256').update(query).digest('hex');
+      const plans = cache();
+      plans.set(keyOf(hash, operationName), entry);
+      // A client may name the operation or not (a persisted GET usually does not): plan both.
+      if (definitions.length === 1 && definition.name) plans.set(keyOf(hash, operationName ? undefined : definition.name.value), entry);
+      return true;
+    },
   };
 }
 

@@ -14,11 +14,11 @@ export interface SubgraphReply {
   status: number;
   /** Lower-case header names. */
   headers: Record<string, string | string[] | undefined>;
-  /** The parsed JSON body. */
-  body: unknown;
+  /** The body as sent; parse it with `replyBody` (each reader its own copy: the plan mutates what it merges). */
+  text: string;
 }
 
-/** POSTs a GraphQL request; resolves with the parsed reply, throws on network errors or the deadline. */
+/** POSTs a GraphQL request; resolves with the reply, throws on network errors or the deadline. */
 export async function postGraphQL(url: string, headers: Record<string, string>, payload: string, timeoutMs: number): Promise<SubgraphReply> {
   const response = await request(url, {
     method: 'POST',
@@ -27,18 +27,21 @@ export async function postGraphQL(url: string, headers: Record<string, string>, 
     dispatcher: agent,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const text = await response.body.text();
-  const type = String(response.headers['content-type'] ?? '');
-  let body: unknown = text;
-  if (type.startsWith('application/json') || type.startsWith('application/graphql-response+json')) body = JSON.parse(text);
-  return { status: response.statusCode, headers: response.headers, body };
+  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+/** The reply's body: parsed JSON when the subgraph says it is JSON, else the text. */
+export function replyBody(reply: SubgraphReply): unknown {
+  const type = String(reply.headers['content-type'] ?? '');
+  const json = type.startsWith('application/json') || type.startsWith('application/graphql-response+json');
+  return json ? JSON.parse(reply.text) : reply.text;
 }
 
 /** A non-2xx reply as the gateway reports one (status and body kept in extensions, for logs only). */
 export function errorFromReply(reply: SubgraphReply): GraphQLError {
   const code = reply.status === 401 ? 'UNAUTHENTICATED' : reply.status === 403 ? 'FORBIDDEN' : undefined;
   return new GraphQLError(`${reply.status}: subgraph answered HTTP ${reply.status}`, {
-    extensions: { ...(code ? { code } : {}), response: { status: reply.status, body: reply.body } },
+    extensions: { ...(code ? { code } : {}), response: { status: reply.status, body: reply.text.slice(0, 2_000) } },
   });
 }
 

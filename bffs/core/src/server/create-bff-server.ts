@@ -42,6 +42,8 @@ export interface BffServer {
   readonly http: GraphQLHttpServer;
   /** The supergraph being served now. */
   supergraphSdl(): string;
+  /** Query plans built so far (persisted operations are planned at start-up and after each swap). */
+  plansBuilt(): number;
   /**
    * Swaps in a new supergraph and/or new manifests (managed mode). Everything is built and
    * checked first; on any problem the BFF keeps serving what it has and the error is thrown.
@@ -105,15 +107,22 @@ export function createBffServer(options: BffServerOptions): BffServer {
   return {
     policy: options.policy,
     http,
-    listen: lifecycle.listen,
+    listen: async (port, host) => {
+      const url = await lifecycle.listen(port, host);
+      // Synchronously, before any request can be handled: the first one pays no planning.
+      managed.prepare(state.persistedOperations);
+      return url;
+    },
     stop: lifecycle.stop,
     supergraphSdl: () => state.supergraphSdl,
+    plansBuilt: () => managed.plansBuilt(),
     swap: (update) => {
       const run = async () => {
         const supergraphSdl = update.supergraphSdl ?? state.supergraphSdl;
         const next = buildSupergraphState(supergraphSdl, update.manifests ?? state.manifests, stateOptions);
         if (supergraphSdl !== state.supergraphSdl) managed.update(supergraphSdl);
         state = next;
+        managed.prepare(next.persistedOperations);
       };
       // One swap at a time, in order.
       const result = swapping.then(run, run);

@@ -23,6 +23,8 @@ export interface SupergraphState {
   supergraphSdl: string;
   manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined;
   gate: OperationGate;
+  /** The operations this client may run by id (safelist), to plan at start-up; empty for APQ clients. */
+  persistedOperations: readonly { query: string; operationName?: string }[];
   /** Readiness over the supergraph's subgraphs (see subgraph-readiness.ts). */
   readiness: () => Promise<ReadinessReport>;
 }
@@ -66,6 +68,7 @@ export function buildSupergraphState(
       admitted: persisted.admitted,
       authorize: (document, operationName, caller) => authorizeOperation(apiSchema, document, operationName, requirements, caller),
     }),
+    persistedOperations: [...persisted.safelist.values()].map((op) => ({ query: op.body, operationName: op.name })),
     readiness: subgraphReadiness(remoteSubgraphs(supergraph, options.subgraphUrls), options.gatewaySecret, options.breakers),
   };
 }
