@@ -14,7 +14,9 @@ describe('a BFF stopping under load', () => {
   beforeAll(async () => {
     stack = await startTestStack();
     reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
-    web = await stack.bff(webBff, 'production', { subgraphUrls: { ...stack.subgraphUrls, reviews: reviews.url } });
+    // Without in-flight deduplication, so that each request is one fetch the proxy can count.
+    const policy = { ...webBff.policy, subgraphFetch: { ...webBff.policy.subgraphFetch, dedupeInFlight: false } };
+    web = await stack.bff({ ...webBff, policy }, 'production', { subgraphUrls: { ...stack.subgraphUrls, reviews: reviews.url } });
   });
   afterAll(async () => {
     await stack?.stop();
