@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@subgraphs/kit';
 import { DEVELOPMENT_JWT, type JwtConfig } from './auth/authenticator';
 import type { BffMode } from './server/create-bff-server';
@@ -17,13 +18,16 @@ export interface BffConfig {
   jwt: JwtConfig;
   /** Redis shared by this BFF's replicas (APQ); absent: each replica keeps its own, in memory. */
   redisUrl: string | undefined;
+  /** Processes serving the port (node:cluster); 1: a single process, no cluster. */
+  workers: number;
 }
 
 /**
  * Environment of a BFF process: `HOST` (127.0.0.1), `PORT` (the client's own),
  * `NODE_ENV=production` for the client's production policy, `SUPERGRAPH_FILE`,
  * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
- * for managed mode, `REDIS_URL` for state shared by replicas.
+ * for managed mode, `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
+ * for one per CPU) for processes sharing the port.
  */
 export { readJwtConfig };
 
@@ -47,6 +51,7 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     gatewaySecret: readGatewaySecret(env),
     jwt: readJwtConfig(env),
     redisUrl: readRedisUrl(env),
+    workers: readWorkers(env),
   };
 }
 
@@ -54,6 +59,19 @@ function readRedisUrl(env: Record<string, string | undefined>): string | undefin
   const value = readOptionalString(env, 'REDIS_URL');
   if (value !== undefined && !/^rediss?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got "${value.replace(/:[^:@/]*@/, ':***@')}"`);
   return value;
+}
+
+/**
+ * `auto`: one worker per CPU this process may run on (its CPU affinity). Node 20 does not
+ * read a container's CPU quota, so under a Kubernetes CPU limit give a number instead.
+ */
+function readWorkers(env: Record<string, string | undefined>): number {
+  if (readOptionalString(env, 'WORKERS') === 'auto') return availableParallelism();
+  try {
+    return readPositiveInt(env, 'WORKERS', 1);
+  } catch {
+    throw new ConfigError(`WORKERS must be a positive integer or "auto" (one per CPU), got "${env.WORKERS}"`);
+  }
 }
 
 function readRegistryUrl(env: Record<string, string | undefined>): string | undefined {

@@ -10,6 +10,7 @@ import { createBffServer } from './server/create-bff-server';
 import type { ApqStore } from './persisted/apq-store';
 import { sharedApqStore } from './persisted/redis-apq-store';
 import { connectRedis, redactedUrl } from './shared-state/redis-connection';
+import { clusterWorkerId, reportWorkerStarted, shouldForkWorkers, superviseWorkers } from './process/workers';
 
 export interface BffDefinition {
   policy: ClientPolicy;
@@ -21,16 +22,30 @@ export function checkedInSupergraph(client: string): string {
   return resolve(REPO_ROOT, 'schema', 'clients', client, 'supergraph.graphql');
 }
 
-/** The `main` of a BFF process. `overrides` come from the command line (`npm run bff`). */
+/**
+ * The `main` of a BFF process. `overrides` come from the command line (`npm run bff`).
+ * With `WORKERS` > 1 this process becomes the primary of a cluster (`process/workers.ts`)
+ * and each worker, started from the same entry point, takes the other branch and serves.
+ */
 export function startBffProcess(definition: BffDefinition, overrides: Partial<BffConfig> = {}): void {
-  const name = `${definition.policy.name}-bff`;
-  runService(name, async (service) => {
+  const client = `${definition.policy.name}-bff`;
+  const workerId = clusterWorkerId();
+  runService(workerId === undefined ? client : `${client}#${workerId}`, async (service) => {
     let config: BffConfig;
     try {
       config = { ...readBffConfig(definition.policy.defaultPort), ...overrides };
     } catch (error) {
       if (error instanceof ConfigError) return service.fail(`configuration error: ${error.message}`, 2);
       throw error;
+    }
+    if (shouldForkWorkers(config.workers)) {
+      if (definition.policy.persistedQueries.mode === 'automatic' && !config.redisUrl) {
+        // Each worker keeps its own APQ memory: a hash registered with one misses on the others.
+        service.log(`warning: ${config.workers} workers without REDIS_URL: automatic persisted queries are kept per worker, so clients see more PERSISTED_QUERY_NOT_FOUND; set REDIS_URL to share them`);
+      }
+      const url = await superviseWorkers(service, { count: config.workers });
+      if (url) service.log(`${config.workers} workers ready at ${url}/graphql`);
+      return;
     }
     const supergraphFile = config.supergraphFile ?? checkedInSupergraph(definition.policy.name);
     let supergraphSdl: string;
@@ -72,5 +87,6 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     const source = config.registryUrl ? `managed by ${config.registryUrl} (until it answers: ${supergraphFile})` : `supergraph ${supergraphFile}`;
     const apq = config.redisUrl ? `APQ shared in Redis at ${redactedUrl(config.redisUrl)}` : 'APQ in memory';
     service.log(`${config.mode} mode, ${source}, ${apq}; ready at ${url}/graphql`);
+    reportWorkerStarted();
   });
 }

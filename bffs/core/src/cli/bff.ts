@@ -8,7 +8,8 @@ import { startBffProcess } from '../run-bff';
 const USAGE = `usage: npm run bff -- --supergraph <file> [--policy <web|mobile|policy.json>] [--port <n>] [--host <addr>]
 
 Serves any supergraph with the BFF kit, without an experience subgraph. Subgraphs are reached
-at the supergraph's routing URLs (override one with SUBGRAPH_URL_<NAME>).`;
+at the supergraph's routing URLs (override one with SUBGRAPH_URL_<NAME>). The BFF environment
+applies, e.g. WORKERS=N (or auto) for N processes on the one port.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
