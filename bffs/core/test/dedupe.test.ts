@@ -1,12 +1,8 @@
 import { webBff } from '@bff/web/src/bff';
-import type { BffDefinition } from '../src';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
-const withDedupe = (on: boolean): BffDefinition => ({
-  ...webBff,
-  policy: { ...webBff.policy, subgraphFetch: { ...webBff.policy.subgraphFetch, dedupeInFlight: on } },
-});
+const withDedupe = (on: boolean) => withFetchPolicy(webBff, { dedupeInFlight: on });
 
 /** In-flight deduplication of identical subgraph fetches, on and off by policy. */
 describe('identical subgraph fetches in flight', () => {

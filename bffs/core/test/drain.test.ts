@@ -1,6 +1,6 @@
 import { webBff } from '@bff/web/src/bff';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
 /**
  * Graceful shutdown of a BFF under load: requests already in flight when it is told to
@@ -15,8 +15,7 @@ describe('a BFF stopping under load', () => {
     stack = await startTestStack();
     reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
     // Without in-flight deduplication, so that each request is one fetch the proxy can count.
-    const policy = { ...webBff.policy, subgraphFetch: { ...webBff.policy.subgraphFetch, dedupeInFlight: false } };
-    web = await stack.bff({ ...webBff, policy }, 'production', { subgraphUrls: { ...stack.subgraphUrls, reviews: reviews.url } });
+    web = await stack.bff(withFetchPolicy(webBff, { dedupeInFlight: false }), 'production', { subgraphUrls: { ...stack.subgraphUrls, reviews: reviews.url } });
   });
   afterAll(async () => {
     await stack?.stop();

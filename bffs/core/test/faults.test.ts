@@ -4,9 +4,8 @@ import { mobileBff } from '@bff/mobile/src/bff';
 import { webBff } from '@bff/web/src/bff';
 import { ErrorCode, REPO_ROOT } from '@subgraphs/kit';
 import type { PersistedQueryManifest } from '../src/persisted/manifest';
-import type { BffDefinition, SubgraphFetchPolicy } from '../src';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
-import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
 const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
 const feed = { version: 1, sha256Hash: manifest.operations.find((op) => op.name === 'MobileFeed')!.id };
@@ -16,10 +15,6 @@ const productPage = `query ($sku: String!) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A definition with other fault-handling settings (short waits, so the tests need no long sleeps). */
-function withFetchPolicy(definition: BffDefinition, subgraphFetch: Partial<SubgraphFetchPolicy>): BffDefinition {
-  return { ...definition, policy: { ...definition.policy, subgraphFetch: { ...definition.policy.subgraphFetch, ...subgraphFetch } } };
-}
 
 async function readiness(bff: TestBff): Promise<{ status: number; body: any }> {
   const response = await fetch(bff.url.replace(/\/graphql$/, '/health/ready'));

@@ -6,8 +6,7 @@ import { webBff } from '@bff/web/src/bff';
 import { DEVELOPMENT_GATEWAY_SECRET, ErrorCode, REPO_ROOT } from '@subgraphs/kit';
 import { freePort, startTsProcess, type TestProcess } from '@subgraphs/kit/src/testing';
 import type { PersistedQueryManifest } from '../src/persisted/manifest';
-import type { BffDefinition } from '../src';
-import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
+import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
 const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
 const persisted = (name: string) => ({ persistedQuery: { version: 1, sha256Hash: manifest.operations.find((op) => op.name === name)!.id } });
@@ -24,11 +23,6 @@ interface Sample {
   detail?: string;
 }
 
-/** A short wait for open circuits, so recovery is quick; everything else is the clients' own policy. */
-const quickRecovery = (definition: BffDefinition): BffDefinition => ({
-  ...definition,
-  policy: { ...definition.policy, subgraphFetch: { ...definition.policy.subgraphFetch, breakerOpenMs: 500 } },
-});
 
 /**
  * The reviews subgraph runs as its own process (embedded PGlite in a fresh directory); the
@@ -54,8 +48,8 @@ describe('killing a subgraph process under load on both BFFs', () => {
     await startReviews();
     stack = await startTestStack();
     const subgraphUrls = { ...stack.subgraphUrls, reviews: `http://127.0.0.1:${port}/graphql` };
-    web = await stack.bff(quickRecovery(webBff), 'production', { subgraphUrls });
-    mobile = await stack.bff(quickRecovery(mobileBff), 'production', { subgraphUrls });
+    web = await stack.bff(withFetchPolicy(webBff, { breakerOpenMs: 500 }), 'production', { subgraphUrls });
+    mobile = await stack.bff(withFetchPolicy(mobileBff, { breakerOpenMs: 500 }), 'production', { subgraphUrls });
     signedIn = await bearer('u-003');
   });
   afterAll(async () => {

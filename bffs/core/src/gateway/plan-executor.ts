@@ -98,11 +98,9 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       if (errors) return { errors };
     }
 
-    const services: Record<string, any> = {};
-    for (const [name, { dataSource }] of Object.entries(internals.serviceMap)) services[name] = dataSource;
     const context: PlanExecutionContext = {
       supergraphSchema: internals.supergraphSchema,
-      services,
+      services: servicesOf(internals.queryPlanner, internals.serviceMap),
       requestContext,
       variables: rawVariables,
       errors: [],
@@ -149,6 +147,20 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       return true;
     },
   };
+}
+
+/**
+ * Data sources by subgraph name, built once per supergraph. Keyed by the query planner: the
+ * gateway updates its service map in place on a swap, then installs a new planner.
+ */
+const servicesByPlanner = new WeakMap<object, Record<string, any>>();
+function servicesOf(planner: QueryPlanner, serviceMap: Record<string, { dataSource: any }>): Record<string, any> {
+  let services = servicesByPlanner.get(planner);
+  if (!services) {
+    services = Object.fromEntries(Object.entries(serviceMap).map(([name, { dataSource }]) => [name, dataSource]));
+    servicesByPlanner.set(planner, services);
+  }
+  return services;
 }
 
 function isRunnable(plan: QueryPlan): boolean {

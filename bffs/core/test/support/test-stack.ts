@@ -5,7 +5,7 @@ import { inventorySubgraph } from '@subgraphs/inventory';
 import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
 import { ordersSubgraph } from '@subgraphs/orders';
 import { reviewsSubgraph } from '@subgraphs/reviews';
-import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer, type BffServerOptions } from '../../src';
+import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer, type BffServerOptions, type SubgraphFetchPolicy } from '../../src';
 
 export interface TestBff {
   url: string;
@@ -89,4 +89,9 @@ export async function startTestStack(overrides: { catalog?: typeof catalogSubgra
 /** `Authorization` header of a signed-in user, as the BFFs accept it in development. */
 export async function bearer(user: string, scopes: string[] = []): Promise<Record<string, string>> {
   return { authorization: `Bearer ${await mintToken(DEVELOPMENT_JWT, user, scopes)}` };
+}
+
+/** A BFF definition with other subgraph-fetch settings (short waits, dedup on or off) for a test. */
+export function withFetchPolicy(definition: BffDefinition, subgraphFetch: Partial<SubgraphFetchPolicy>): BffDefinition {
+  return { ...definition, policy: { ...definition.policy, subgraphFetch: { ...definition.policy.subgraphFetch, ...subgraphFetch } } };
 }
