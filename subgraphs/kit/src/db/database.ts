@@ -39,11 +39,14 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  // Each driver is loaded only when it is used (PGlite alone is several MB of WASM and data).
+  // `require`, not `import()`: the stack runs subgraphs with tsx's CommonJS-only loader
+  // (`loader: 'tsx-cjs'` in launch/stack.ts), which does not resolve `import()` of a .ts file.
   if (options.databaseUrl) {
-    const { openPostgres } = await import('./postgres');
+    const { openPostgres } = require('./postgres') as typeof import('./postgres');
     return openPostgres(options.databaseUrl, options.schema);
   }
-  const { openPglite } = await import('./pglite');
+  const { openPglite } = require('./pglite') as typeof import('./pglite');
   return openPglite(options.dataDir, options.schema);
 }
 

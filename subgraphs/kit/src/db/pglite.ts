@@ -1,7 +1,94 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite, type PGliteOptions, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
+import { PGLITE_WASM_NODE_FLAGS } from './pglite-node-flags';
 import { quoteIdentifier, type Database, type QueryResult, type Transaction } from './database';
+
+/**
+ * PostgreSQL settings of the embedded database, passed as `-c name=value` on every start
+ * (they override the data directory's postgresql.conf, so existing directories get them
+ * too). PostgreSQL (`DATABASE_URL`) mode is not affected: that server is tuned by whoever
+ * runs it.
+ */
+export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
+  /**
+   * PostgreSQL's default, 128MB, sits inside PGlite's WASM heap, and that heap is all
+   * resident: the shared memory is zeroed when it is mapped, so every buffer costs RSS from
+   * the first second whether a page is ever cached in it or not. A subgraph's whole database
+   * is about 8 MB, most of it system-catalog pages it never reads; its working set is far
+   * smaller. Measured: after 2,000 statements of the catalog's and the reviews' request
+   * mix, 8MB had read no more blocks from disk than 128MB (~230 each, all first reads).
+   * Effect: about 140 MiB less RSS per process (the WASM heap stays at its 128 MiB floor
+   * instead of growing to 189 MiB; shared memory 146 MiB → 16 MiB); 16MB would keep
+   * ~8 MiB more per process for nothing. The 128 MiB floor is the module's own minimum
+   * (2048 pages): PGlite's `initialMemory` cannot go below it, and pages of it Postgres
+   * never touches cost no RSS anyway.
+   */
+  shared_buffers: '8MB',
+};
+
+/** PGlite's own start parameters plus `PGLITE_SETTINGS` (PGlite replaces its defaults with whatever it is given). */
+export function pgliteStartParams(settings: Readonly<Record<string, string>> = PGLITE_SETTINGS): string[] {
+  return [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+}
+
+/**
+ * Creating a database (initdb) runs a second PGlite instance and the initdb WASM program
+ * next to the real one: about 750 MiB at the peak, and the ~450 MiB of WASM heaps left
+ * behind are garbage that V8 collects only when it next runs a full GC, which an idle
+ * subgraph may not do for a long time (measured: first-start subgraphs sat at 470–840 MiB
+ * after load, against ~365 MiB after a restart; even after a forced GC ~100 MiB of the
+ * process stayed resident). So a new directory is created by a short-lived child process,
+ * which hands all of that memory back to the system when it exits; this process then opens
+ * the finished directory like any restart does. Opening twice costs ~0.6 s, which the child
+ * wins back by running with PGLITE_WASM_NODE_FLAGS (measured: a subgraph's first start
+ * 5.2–5.4 s before, 4.8–5.5 s after).
+ *
+ * The child always finishes what it started (a few seconds) and exits: a half-written
+ * directory would not open again, and Ctrl-C in a terminal reaches the whole process group,
+ * so it ignores SIGINT and SIGTERM (this process stops after the step, as it always has).
+ * Only a child that outlives INITDB_TIMEOUT_MS is killed.
+ */
+const INITDB_CHILD = `
+const { PGlite } = require(process.argv[1]);
+const { dataDir, options } = JSON.parse(process.argv[2]);
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+PGlite.create(dataDir, options)
+  .then((pg) => pg.close())
+  .then(() => process.exit(0), (error) => {
+    console.error((error && error.message) || String(error));
+    process.exit(1);
+  });
+`;
+
+/** Far more than initdb takes (3–10 s), so only a hung child is killed. */
+const INITDB_TIMEOUT_MS = 120_000;
+
+async function createDataDirInChild(dataDir: string, options: PGliteOptions): Promise<void> {
+  // A plain `node -e` (no tsx, no inherited NODE_OPTIONS): it needs nothing but PGlite.
+  const args = [...PGLITE_WASM_NODE_FLAGS, '-e', INITDB_CHILD, require.resolve('@electric-sql/pglite'), JSON.stringify({ dataDir, options })];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), INITDB_TIMEOUT_MS);
+  try {
+    await new Promise<void>((resolveCreated, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => {
+        if (code === 0) resolveCreated();
+        else reject(new Error(`creating the PGlite database in ${dataDir} failed (${signal ?? `exit code ${code}`}): ${stderr.trim()}`));
+      });
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Embedded PostgreSQL (WASM). One instance is one connection, so `search_path` set once
@@ -9,6 +96,7 @@ import { quoteIdentifier, type Database, type QueryResult, type Transaction } fr
  * transaction.
  */
 export async function openPglite(dataDir: string, schema: string): Promise<Database> {
+  const options: PGliteOptions = { startParams: pgliteStartParams() };
   let unlock = () => {};
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
@@ -16,7 +104,8 @@ export async function openPglite(dataDir: string, schema: string): Promise<Datab
   }
   let pg: PGlite;
   try {
-    pg = await PGlite.create(dataDir);
+    if (!dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION'))) await createDataDirInChild(dataDir, options);
+    pg = await PGlite.create(dataDir, options);
   } catch (error) {
     unlock();
     throw error;

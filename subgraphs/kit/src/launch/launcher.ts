@@ -24,7 +24,7 @@ export const DEFAULT_READY_TIMEOUT_MS = 120_000;
 const PER_PROCESS = ['PORT', 'DATA_DIR', 'DATABASE_SCHEMA'];
 
 /**
- * Starts each service as its own child process (plain `node --import tsx`, no wrapper
+ * Starts each service as its own child process (plain `node` with tsx's loader, no wrapper
  * process in between, so a signal reaches the service itself) with an IPC channel: if the
  * launcher dies, even by SIGKILL, the channel closes and every child shuts itself down.
  */
@@ -40,7 +40,8 @@ export function spawnService(
   const stackDataDir = readOptionalString(options.env, 'STACK_DATA_DIR');
   if (stackDataDir) env.DATA_DIR = resolve(stackDataDir, service.name);
 
-  const child = spawn(process.execPath, [...(service.nodeFlags ?? []), '--import', 'tsx', entryPath(service)], {
+  const loader = service.loader === 'tsx-cjs' ? ['--require', 'tsx/cjs'] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...(service.nodeFlags ?? []), ...loader, entryPath(service)], {
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
