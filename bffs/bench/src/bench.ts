@@ -248,11 +248,21 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
     stackRssKiB: stackRss(rss, SUBGRAPH_SERVICES.length),
     notes: [
       ...notesFor(operations, targets, projectionsOf, requestFor, subgraphs.fromSnapshot, operationSet.mobileAppVersion),
+      ...mobileFeedShareNote(results),
       ...(uncompared.size > 0 ? [`Anchor replies checked for errors and data only, not compared field by field: ${[...uncompared].join(', ')}.`] : []),
     ],
     skipped,
   };
   return { report, failed: results.some((r) => r.problem !== undefined) };
+}
+
+/** The mobile feed's reply against the web home page's: the same products, the client's own shape. */
+function mobileFeedShareNote(results: readonly CellResult[]): string[] {
+  const feed = results.find((r) => r.operationId === 'mobile-feed' && r.target === 'mobile-bff' && r.responseBytes > 0);
+  const home = results.find((r) => r.operationId === 'web-home' && r.target === 'web-bff' && r.responseBytes > 0);
+  if (!feed || !home) return [];
+  const share = (100 * feed.responseBytes) / home.responseBytes;
+  return [`mobile MobileFeed reply ${feed.responseBytes} B = ${share.toFixed(1)}% of web HomePage's ${home.responseBytes} B for the same products (target: at most 40%).`];
 }
 
 function notesFor(
@@ -282,7 +292,7 @@ function notesFor(
   if (feed) {
     const get = requestFor(feed, 'mobile-bff');
     notes.push(
-      `${feed.label}: the mobile BFF gets a persisted GET (hash only, app ${mobileAppVersion} manifest; request line ${requestBytes(get).requestLine} bytes, no body); the anchors get the equivalent POST with the query text (${requestBytes(requestFor(feed, 'anchor')).total} bytes).`,
+      `${feed.label}: the mobile BFF gets a persisted GET (documentId=sha256:<hash> and variables, app ${mobileAppVersion} manifest; request line ${requestBytes(get).requestLine} bytes, no body); the anchors get the equivalent POST with the query text (${requestBytes(requestFor(feed, 'anchor')).total} bytes).`,
     );
   }
   const batch = operations.find((op) => op.transport === 'persisted-batch');

@@ -100,7 +100,8 @@ describe('wireRequest', () => {
     expect(request.body).toBeUndefined();
     expect(request.headers['apollographql-client-name']).toBeDefined();
     const params = new URL(`http://x${request.path}`).searchParams;
-    expect(JSON.parse(params.get('extensions')!)).toEqual({ persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } });
+    expect(params.get('documentId')).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(JSON.parse(params.get('variables')!)).toEqual({ dpr: 3 });
     expect(params.get('query')).toBeNull();
     expect(requestBytes(request)).toEqual({ requestLine: `GET ${request.path} HTTP/1.1`.length, total: `GET ${request.path} HTTP/1.1`.length });
   });

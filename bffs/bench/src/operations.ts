@@ -159,9 +159,10 @@ export function wireRequest(operation: BenchOperation, kind: TargetKind, project
     const body = operation.calls.length === 1 && operation.transport !== 'persisted-batch' ? items[0] : items;
     return { method: 'POST', path: graphqlPath, headers: { ...headers, ...JSON_HEADERS }, body: JSON.stringify(body) };
   }
-  const persisted = (call: OperationCall) => {
+  // The mobile app names its operations by documentId (`sha256:<hash>`), the short form.
+  const documentId = (call: OperationCall) => {
     if (!call.persistedHash) throw new Error(`${call.operationName} has no persisted-query hash`);
-    return { persistedQuery: { version: 1, sha256Hash: call.persistedHash } };
+    return `sha256:${call.persistedHash}`;
   };
   switch (operation.transport) {
     case 'post': {
@@ -170,11 +171,11 @@ export function wireRequest(operation: BenchOperation, kind: TargetKind, project
     }
     case 'persisted-get': {
       const [call] = operation.calls;
-      const params = new URLSearchParams({ operationName: call!.operationName, variables: JSON.stringify(call!.variables), extensions: JSON.stringify(persisted(call!)) });
+      const params = new URLSearchParams({ documentId: documentId(call!), variables: JSON.stringify(call!.variables) });
       return { method: 'GET', path: `${graphqlPath}?${params.toString()}`, headers };
     }
     case 'persisted-batch': {
-      const body = operation.calls.map((call) => ({ operationName: call.operationName, variables: call.variables, extensions: persisted(call) }));
+      const body = operation.calls.map((call) => ({ documentId: documentId(call), variables: call.variables }));
       return { method: 'POST', path: graphqlPath, headers: { ...headers, ...JSON_HEADERS }, body: JSON.stringify(body) };
     }
   }

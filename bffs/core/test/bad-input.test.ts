@@ -280,6 +280,20 @@ const CASES: Case[] = [
   { name: 'upper-case hash', request: () => json({ extensions: persisted(sha256Hex('{ __typename }').toUpperCase()) }), expect: BAD_REQUEST },
   { name: 'persisted-query version 2', request: () => json({ extensions: persisted(sha256Hex('{ __typename }'), 2) }), expect: BAD_REQUEST },
   { name: 'persistedQuery not an object', request: () => json({ extensions: { persistedQuery: 'abc' } }), expect: BAD_REQUEST },
+  { name: 'documentId without the sha256: prefix', request: () => get({ documentId: manifestId('MobileFeed') }), expect: BAD_REQUEST },
+  { name: 'documentId that is not a string', request: () => json({ documentId: 42 }), expect: BAD_REQUEST },
+  { name: 'documentId and query together', request: () => json({ documentId: `sha256:${sha256Hex('{ __typename }')}`, query: '{ __typename }' }), expect: BAD_REQUEST },
+  {
+    name: 'documentId and a persistedQuery extension together',
+    request: () => get({ documentId: `sha256:${manifestId('MobileFeed')}`, extensions: persisted(manifestId('MobileFeed')) }),
+    expect: BAD_REQUEST,
+  },
+  { name: 'documentId twice in a GET', request: () => ({ ...get({}), params: `?documentId=sha256:${manifestId('MobileFeed')}&documentId=sha256:${manifestId('MobileFeed')}` }), expect: BAD_REQUEST },
+  {
+    name: 'documentId of an unknown operation',
+    request: () => get({ documentId: `sha256:${sha256Hex('{ never registered by documentId }')}` }),
+    expect: { web: [200, 'PERSISTED_QUERY_NOT_FOUND'], mobile: [400, 'PERSISTED_QUERY_NOT_IN_LIST'] },
+  },
 
   // Credentials.
   {

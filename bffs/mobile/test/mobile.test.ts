@@ -55,10 +55,24 @@ describe('mobile BFF: persisted queries', () => {
     expect(post.headers.get('cache-control')).toBe('no-store');
   });
 
-  test('the feed request is at most 200 bytes on the wire before headers', () => {
-    const search = new URLSearchParams({ extensions: JSON.stringify(persisted('MobileFeed')) }).toString();
+  test('a documentId GET (sha256:<hash>) answers exactly as the extensions form does, cacheable the same way', async () => {
+    const byExtensions = await production.get({ variables: { first: 4 }, extensions: persisted('MobileFeed') });
+    const byDocumentId = await production.get({ documentId: `sha256:${idOf('MobileFeed')}`, variables: { first: 4 } });
+    expect(byDocumentId.status).toBe(200);
+    expect(byDocumentId.body).toEqual(byExtensions.body);
+    expect(byDocumentId.body.data.products.nodes).toHaveLength(4);
+    expect(byDocumentId.headers.get('cache-control')).toBe('max-age=60, public');
+    const batch = await production.post([{ documentId: `sha256:${idOf('ProductDetail')}`, variables: { id: 'p-0003' } }]);
+    expect(batch.body[0].data.product.id).toBe('p-0003');
+  });
+
+  test('the feed request, with its variables, is at most 200 bytes on the wire before headers', async () => {
+    // What the app sends: the request line (with CRLF) is all there is, a GET has no body.
+    const search = new URLSearchParams({ documentId: `sha256:${idOf('MobileFeed')}`, variables: JSON.stringify({ first: 20 }) }).toString();
     const requestLine = `GET /graphql?${search} HTTP/1.1\r\n`;
     expect(Buffer.byteLength(requestLine)).toBeLessThanOrEqual(200);
+    const { body } = await production.get(Object.fromEntries(new URLSearchParams(search)));
+    expect(body.data.products.nodes).toHaveLength(20);
   });
 
   test('a POST batch of three hash-only operations answers all three', async () => {

@@ -34,6 +34,25 @@ function singleParameter(params: URLSearchParams, name: string): string | undefi
   return values[0];
 }
 
+const DOCUMENT_ID = /^sha256:([a-f0-9]{64})$/;
+
+/**
+ * `documentId` (the GraphQL-over-HTTP persisted-documents form, `sha256:<hex>`) is the short
+ * way to name a persisted operation: a GET of the mobile feed is ~140 bytes with it against
+ * ~230 with the Apollo `extensions` JSON, which must be percent-encoded. It becomes the same
+ * `extensions.persistedQuery` as Apollo's form, so everything after this sees one shape.
+ */
+function withDocumentId(operation: OperationRequest, documentId: string | undefined, details?: Record<string, unknown>): OperationRequest {
+  if (documentId === undefined) return operation;
+  const hash = DOCUMENT_ID.exec(documentId)?.[1];
+  if (!hash) throw new MalformedRequestError('"documentId" must be "sha256:" followed by the 64 lower-case hex characters of the operation\'s sha256.', details);
+  if (operation.query !== undefined) throw new MalformedRequestError('Send either "documentId" or "query", not both: a documentId names an operation the server already has.', details);
+  if (operation.extensions?.persistedQuery !== undefined) {
+    throw new MalformedRequestError('Send either "documentId" or extensions.persistedQuery, not both.', details);
+  }
+  return { ...operation, extensions: { ...operation.extensions, persistedQuery: { version: 1, sha256Hash: hash } } };
+}
+
 function jsonParameter(params: URLSearchParams, name: string): Record<string, unknown> | undefined {
   const raw = singleParameter(params, name);
   if (raw === undefined || raw === '') return undefined;
@@ -60,26 +79,25 @@ function operationOf(value: Record<string, unknown>, where: string, details?: Re
     return v;
   };
   const isString = (v: unknown): v is string => typeof v === 'string';
-  return {
+  const operation = {
     query: field('query', isString, 'a string (the GraphQL document)'),
     operationName: field('operationName', isString, 'a string'),
     variables: field('variables', isObject, 'a JSON object'),
     extensions: field('extensions', isObject, 'a JSON object'),
   };
+  return withDocumentId(operation, field('documentId', isString, 'a string ("sha256:<hex>")'), details);
 }
 
 export function parseGraphQLRequest(request: HTTPGraphQLRequest, options: { batching: boolean }): ParsedRequest {
   if (request.method === 'GET') {
     const params = new URLSearchParams(request.search);
-    return {
-      kind: 'single',
-      operation: {
-        query: singleParameter(params, 'query'),
-        operationName: singleParameter(params, 'operationName'),
-        variables: jsonParameter(params, 'variables'),
-        extensions: jsonParameter(params, 'extensions'),
-      },
+    const operation = {
+      query: singleParameter(params, 'query'),
+      operationName: singleParameter(params, 'operationName'),
+      variables: jsonParameter(params, 'variables'),
+      extensions: jsonParameter(params, 'extensions'),
     };
+    return { kind: 'single', operation: withDocumentId(operation, singleParameter(params, 'documentId')) };
   }
   if (request.method !== 'POST') return { kind: 'passthrough' };
   const { body } = request;

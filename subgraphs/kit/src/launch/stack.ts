@@ -55,8 +55,7 @@ function mobileExample(url: string): string {
   const manifest = newest ? (JSON.parse(readFileSync(resolve(dir, newest), 'utf8')) as { operations: { id: string; name: string }[] }) : undefined;
   const feed = manifest?.operations.find((op) => op.name === 'MobileFeed');
   if (!feed) return `(no MobileFeed in schema/manifests/mobile; run npm run pq:manifest -- --client mobile --version 1.0.0)`;
-  const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: feed.id } }));
-  return `curl -s '${url}?extensions=${extensions}' -H 'apollographql-client-name: mobile-app'`;
+  return `curl -s '${url}?documentId=sha256:${feed.id}' -H 'apollographql-client-name: mobile-app'`;
 }
 
 /**
