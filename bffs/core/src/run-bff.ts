@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, listenOrExplain, REPO_ROOT, runService } from '@subgraphs/kit';
+import { ConfigError, listenOrExplain, readTelemetryConfig, REPO_ROOT, runService, ServiceTelemetry, type TelemetryConfig } from '@subgraphs/kit';
 import { readBffConfig, type BffConfig } from './config';
 import type { ExperienceSubgraph } from './experience';
 import type { ClientPolicy } from './policy';
@@ -32,8 +32,10 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
   const workerId = clusterWorkerId();
   runService(workerId === undefined ? client : `${client}#${workerId}`, async (service) => {
     let config: BffConfig;
+    let telemetryConfig: TelemetryConfig;
     try {
       config = { ...readBffConfig(definition.policy.defaultPort), ...overrides };
+      telemetryConfig = readTelemetryConfig(client);
     } catch (error) {
       if (error instanceof ConfigError) return service.fail(`configuration error: ${error.message}`, 2);
       throw error;
@@ -70,6 +72,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       mode: config.mode,
       gatewaySecret: config.gatewaySecret,
       authenticate: createAuthenticator(config.jwt),
+      telemetry: ServiceTelemetry.fromConfig(client, telemetryConfig),
     });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());

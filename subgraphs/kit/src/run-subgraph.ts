@@ -1,5 +1,7 @@
 import { ConfigError } from './config/env';
 import { readSubgraphConfig, type SubgraphConfig } from './config/subgraph-config';
+import { readTelemetryConfig, type TelemetryConfig } from './config/telemetry-config';
+import { ServiceTelemetry } from './observability/service-telemetry';
 import { openDatabase } from './db/database';
 import { DataDirInUseError } from './db/data-dir-lock';
 import { migrate, readMigrations } from './db/migrate';
@@ -11,9 +13,11 @@ import { runService } from './process/run-service';
 export function startSubgraphProcess<Loaders, Services>(definition: SubgraphDefinition<Loaders, Services>): void {
   runService(definition.name, async (service) => {
     let config: SubgraphConfig;
+    let telemetryConfig: TelemetryConfig;
     let services: Services | undefined;
     try {
       config = readSubgraphConfig(definition.name, definition.defaultPort);
+      telemetryConfig = readTelemetryConfig(definition.name);
       services = definition.createServices?.(process.env, { gatewaySecret: config.gatewaySecret });
     } catch (error) {
       if (error instanceof ConfigError) return service.fail(`configuration error: ${error.message}`, 2);
@@ -35,7 +39,8 @@ export function startSubgraphProcess<Loaders, Services>(definition: SubgraphDefi
         `seed ${report.seeded ? 'loaded' : 'already present'}`,
     );
     if (service.stopRequested()) return;
-    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services });
+    const telemetry = ServiceTelemetry.fromConfig(definition.name, telemetryConfig);
+    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services, telemetry });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
     service.log(`ready at ${url}/graphql`);

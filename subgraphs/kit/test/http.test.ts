@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { badUserInput, createSubgraphServer, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, migrate, readMigrations } from '../src';
 import { disposeTestDatabase, openTestDatabase } from '../src/testing';
 import http from 'node:http';
-import { startTestSubgraph, type TestSubgraph } from '../src/testing';
+import { CapturedLog, capturedTelemetry, metricValue, startTestSubgraph, type TestSubgraph } from '../src/testing';
 import type { SubgraphContext, SubgraphDefinition } from '../src';
 
 /** A minimal subgraph that exercises what the kit adds around GraphQL. */
@@ -38,8 +38,9 @@ const fixture: SubgraphDefinition<null> = {
 
 describe('subgraph HTTP server', () => {
   let server: TestSubgraph;
+  const log = new CapturedLog();
   beforeAll(async () => {
-    server = await startTestSubgraph(fixture, 'pglite');
+    server = await startTestSubgraph(fixture, 'pglite', { telemetry: (name) => capturedTelemetry(name, log) });
   });
   afterAll(() => server?.stop());
 
@@ -78,16 +79,56 @@ describe('subgraph HTTP server', () => {
   });
 
   test('masks unexpected errors (logging them in full), passes deliberate ones through', async () => {
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const broken = await server.request('{ broken }');
-    expect(logged).toHaveBeenCalledWith('[fixture] unexpected error at broken:', expect.objectContaining({ message: expect.stringMatching(/hunter2/) }));
-    logged.mockRestore();
+    const broken = await server.request('{ broken }', undefined, { 'x-request-id': 'req-broken-0001' });
+    // The detail goes to the log, under the request's id; the response only says it happened.
+    expect(log.of('fixture')).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'unexpected error', reqId: 'req-broken-0001', path: 'broken', err: expect.objectContaining({ message: expect.stringMatching(/hunter2/) }) }),
+    );
     expect(broken.body.errors).toEqual([
       { message: 'Internal server error.', path: ['broken'], locations: [{ line: 1, column: 3 }], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
     ]);
     expect(JSON.stringify(broken.body)).not.toMatch(/hunter2|10\.0\.0\.7|stacktrace/);
     const refused = await server.request('{ refused }');
     expect(refused.body.errors?.[0]).toMatchObject({ message: 'x is wrong', extensions: { code: 'BAD_USER_INPUT', field: 'x' } });
+  });
+
+  test('one JSON log line per request, with the caller\'s request id and client, its SQL count, and no credentials', async () => {
+    const before = log.lines.length;
+    const headers = { 'x-request-id': 'req-from-the-bff-42', 'apollographql-client-name': 'mobile', authorization: 'Bearer secret-token-value' };
+    const answer = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...credential, ...headers },
+      body: JSON.stringify({ query: 'query Three { statements(n: 3) }' }),
+    });
+    expect(answer.headers.get('x-request-id')).toBe('req-from-the-bff-42');
+    const lines = log.lines.slice(before);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'info', service: 'fixture', msg: 'graphql request', reqId: 'req-from-the-bff-42', client: 'mobile', operation: 'Three', outcome: 'success', status: 200, sql: 3 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/secret-token-value|Bearer|x-gateway-credential|development-gateway-secret/i);
+    // A request id that could forge log lines or bloat them is replaced by a fresh one.
+    const forged = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...credential, 'x-request-id': 'forged"} {"level":"fatal' },
+      body: JSON.stringify({ query: '{ echo(text: "hi") }' }),
+    });
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('GET /metrics: operations by client, outcome and code, SQL statements per request, process metrics', async () => {
+    const scrape = async () => (await raw('/metrics')).text();
+    const delta = (before: string, after: string, name: string, labels: Record<string, string>) => metricValue(after, name, labels) - metricValue(before, name, labels);
+    const before = await scrape();
+    for (let i = 0; i < 3; i++) await server.request('query Two { statements(n: 2) }', undefined, { 'apollographql-client-name': 'web' });
+    await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ echo(text: "x") }' }) });
+    const after = await scrape();
+    const two = { service: 'fixture', client_name: 'web', operation: 'Two' };
+    expect(delta(before, after, 'graphql_operations_total', { ...two, outcome: 'success', code: '' })).toBe(3);
+    expect(delta(before, after, 'graphql_operation_duration_seconds_count', { ...two, outcome: 'success' })).toBe(3);
+    expect(delta(before, after, 'subgraph_sql_statements_per_request_sum', two)).toBe(6);
+    expect(delta(before, after, 'subgraph_sql_statements_per_request_count', two)).toBe(3);
+    expect(delta(before, after, 'graphql_operations_total', { outcome: 'rejected', code: 'GATEWAY_CREDENTIAL_INVALID' })).toBe(1);
+    expect(metricValue(after, 'process_resident_memory_bytes', { service: 'fixture' })).toBeGreaterThan(0);
   });
 
   test('bad requests get 4xx with a code, and the server keeps serving', async () => {

@@ -89,13 +89,14 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     let resolved = operation;
     if (options.resolvePersisted) {
       const outcome = await options.resolvePersisted(operation);
-      if ('rejected' in outcome) return outcome;
+      if ('rejected' in outcome) return { ...outcome, operationName: operation.operationName };
       resolved = outcome;
     }
+    const refused = (rejected: Rejection, document?: DocumentNode): Rejection => ({ ...rejected, operationName: resolved.operationName ?? soleOperationName(document) });
     const query = resolved.query;
     if (query === undefined) return resolved; // Apollo answers "must contain a query"
     const result = check(query);
-    if (!result.document) return result.tooManyTokens ?? resolved;
+    if (!result.document) return result.tooManyTokens ? refused(result.tooManyTokens) : resolved;
     const error =
       result.error ??
       validate(
@@ -106,12 +107,12 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
       )[0];
     if (error) {
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
-      return rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } });
+      return refused(rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } }), result.document);
     }
     const selected = operationToRun(result.document, resolved.operationName, method);
-    if ('rejected' in selected) return selected;
+    if ('rejected' in selected) return refused(selected, result.document);
     const denied = options.authorize?.(result.document, resolved.operationName, caller);
-    if (denied) return denied;
+    if (denied) return refused(denied, result.document);
     await options.admitted?.(resolved);
     return resolved;
   };
@@ -144,4 +145,10 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     if ('rejected' in outcome) return outcome;
     return outcome === parsed.operation ? request : rebuildRequest(request, { kind: 'single', operation: outcome });
   };
+}
+
+/** The name of a document's only operation (what a persisted id or a lone named query runs). */
+function soleOperationName(document: DocumentNode | undefined): string | undefined {
+  const operations = document?.definitions.filter((d) => d.kind === 'OperationDefinition') ?? [];
+  return operations.length === 1 && operations[0]!.kind === 'OperationDefinition' ? operations[0]!.name?.value : undefined;
 }

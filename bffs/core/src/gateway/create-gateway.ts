@@ -5,6 +5,7 @@ import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience
 import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '../policy';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
+import type { BffMetrics } from '../server/bff-metrics';
 import { createPlanExecutor } from './plan-executor';
 import { supergraphForGateway } from './supergraph-for-gateway';
 
@@ -25,6 +26,8 @@ export interface GatewayOptions {
    * (for comparison, and as a way back should a plan ever need what only the stock one does).
    */
   planExecutor?: 'bff' | 'apollo';
+  /** Subgraph fetch metrics. */
+  metrics?: BffMetrics;
 }
 
 export interface ManagedGateway {
@@ -68,6 +71,7 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
         timeoutMs: subgraphFetch.timeoutMsBySubgraph?.[name] ?? subgraphFetch.timeoutMs,
         breaker: breakers.for(name),
         dedupe: subgraphFetch.dedupeInFlight === true,
+        metrics: options.metrics,
       });
     },
   });

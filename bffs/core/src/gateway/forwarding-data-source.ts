@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
+import { performance } from 'node:perf_hooks';
+import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry, type Span } from '@subgraphs/kit';
 import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { classifyFetchFailure } from '../resilience/fetch-failure';
@@ -7,6 +8,7 @@ import { unavailableResponse } from '../resilience/unavailable-response';
 import { InFlightFetches } from './in-flight-fetches';
 import { cacheHintFromHeader, errorFromReply, postGraphQL, replyBody, type SubgraphReply } from './subgraph-http';
 import { REQUEST_ID_HEADER, type BffContext } from '../server/context';
+import { NO_BFF_METRICS, type BffMetrics, type FetchOutcome } from '../server/bff-metrics';
 
 export interface ForwardingDataSourceOptions {
   /** The subgraph's name in the supergraph, for logs. */
@@ -20,8 +22,8 @@ export interface ForwardingDataSourceOptions {
   breaker: CircuitBreaker;
   /** Identical query fetches in flight share one request (see in-flight-fetches.ts). @default false */
   dedupe?: boolean;
-  /** Where a failed fetch is reported (with the request id). @default console.warn */
-  log?: (line: string) => void;
+  /** Fetch latency and failures per subgraph. */
+  metrics?: BffMetrics;
 }
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -50,21 +52,34 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
   async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayResponse> {
     // Only fetches for a client's operation get fault handling; the gateway's own calls fail as they are.
     if (!('incomingRequestContext' in options)) return this.send(options.request, options.context);
-    const { breaker } = this.options;
+    const { breaker, name } = this.options;
+    const metrics = this.options.metrics ?? NO_BFF_METRICS;
+    const telemetry = (options.context as Partial<BffContext>).telemetry;
     const document = options.document;
     if (!breaker.tryAcquire()) {
-      this.report(options, 'circuit open, not called');
+      metrics.subgraphFetch(name, 'circuit_open', 0);
+      this.report(telemetry, 'circuit open, not called');
       return unavailableResponse(options.request, document);
     }
     const mayRetry = isQueryOnly(options, document);
     const cachePolicy = options.incomingRequestContext.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
     for (let attempt = 1; ; attempt++) {
+      const startedAt = performance.now();
+      const span = fetchSpan(telemetry, name, attempt);
+      telemetry?.count('fetches');
+      const ended = (outcome: FetchOutcome, error?: unknown) => {
+        metrics.subgraphFetch(name, outcome, (performance.now() - startedAt) / 1000);
+        span?.setAttribute('outcome', outcome);
+        endSpan(span, error);
+      };
       try {
-        const response = await this.send(options.request, options.context, cachePolicy, this.options.dedupe === true && mayRetry);
+        const response = await this.send(options.request, options.context, cachePolicy, this.options.dedupe === true && mayRetry, span);
+        ended('ok');
         breaker.succeeded();
         return response;
       } catch (error) {
         const failure = classifyFetchFailure(error);
+        ended(failure === undefined ? 'error' : failure === 'server-error' ? 'http_error' : failure, error);
         if (failure === 'connection' && mayRetry && attempt === 1) continue;
         if (!failure) {
           // Not a sign of ill health (a 4xx, a malformed reply): the gateway reports it as it is.
@@ -72,7 +87,7 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
           throw error;
         }
         breaker.failed();
-        this.report(options, `${failure} after ${attempt} attempt(s): ${describe(error)}; circuit ${breaker.state}`);
+        this.report(telemetry, `${failure} after ${attempt} attempt(s): ${describe(error)}; circuit ${breaker.state}`);
         return unavailableResponse(options.request, document);
       }
     }
@@ -84,16 +99,19 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
     context: Partial<BffContext> | Record<string, unknown>,
     cachePolicy?: { restrict?: (hint: object) => void },
     dedupe = false,
+    span?: Span,
   ): Promise<GatewayResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: this.options.gatewaySecret };
     // The gateway adds a header of its own only to ask for federated traces.
     if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
     const forwarded = (context as Partial<BffContext>).forwardHeaders;
     if (forwarded) Object.assign(headers, forwarded);
+    // Identical means the same text and the same caller: everything forwarded but the request id and trace.
+    const identity = dedupe ? identityOf(headers) : '';
+    if (span) (context as Partial<BffContext>).telemetry?.tracing?.inject(span, headers);
     const payload = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
     const fetchOnce = () => postGraphQL(this.options.url, headers, payload, this.options.timeoutMs);
-    // Identical means the same text and the same caller: everything forwarded but the request id.
-    const reply = dedupe ? await this.inFlight.run(`${payload}\u0000${identityOf(headers)}`, fetchOnce) : await fetchOnce();
+    const reply = dedupe ? await this.inFlight.run(`${payload}\u0000${identity}`, fetchOnce) : await fetchOnce();
     if (reply.status < 200 || reply.status > 299) throw errorFromReply(reply);
     const body = replyBody(reply);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -110,18 +128,23 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
    * At most one line per second per subgraph: a dead subgraph under load fails thousands of
    * fetches a second, and the log must stay readable (the count of the others is in the line).
    */
-  private report(options: GraphQLDataSourceProcessOptions<BffContext>, what: string): void {
+  private report(telemetry: RequestTelemetry | undefined, what: string): void {
     const now = Date.now();
     if (now - this.lastReportAt < 1_000) {
       this.unreported += 1;
       return;
     }
-    const requestId = (options.context as Partial<BffContext>).requestId ?? '-';
-    const others = this.unreported ? ` (+${this.unreported} more failed fetches since the last report)` : '';
+    const othersSinceLastReport = this.unreported;
     this.lastReportAt = now;
     this.unreported = 0;
-    (this.options.log ?? console.warn)(`request ${requestId}: subgraph ${this.options.name} unavailable (${what})${others}`);
+    telemetry?.logger.warn({ reqId: telemetry.id, subgraph: this.options.name, what, othersSinceLastReport }, 'subgraph unavailable');
   }
+}
+
+/** The span of one fetch attempt, a child of the request's, when the request is traced. */
+function fetchSpan(telemetry: RequestTelemetry | undefined, subgraph: string, attempt: number): Span | undefined {
+  if (!telemetry?.span || !telemetry.tracing) return undefined;
+  return telemetry.tracing.startChildSpan(`fetch ${subgraph}`, telemetry.span, { 'graphql.subgraph': subgraph, attempt }, SpanKind.CLIENT);
 }
 
 function identityOf(headers: Record<string, string>): string {

@@ -4,6 +4,7 @@ import { operationFromDocument, type FieldSelection, type Operation, type Schema
 import type { PlanNode, QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { createHash } from 'node:crypto';
 import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { endSpan, type RequestTelemetry } from '@subgraphs/kit';
 import { LruCache } from '../gate/lru-cache';
 import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-execution';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
@@ -85,11 +86,20 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     if (!definition || !internals.queryPlanner || !internals.supergraphSchema || !internals.schema) return fallback()(requestContext);
     const plans = cache();
     const key = keyOf(queryHash, request.operationName);
+    const telemetry: RequestTelemetry | undefined = requestContext.context?.telemetry;
+    const span = telemetry?.span && telemetry.tracing?.startChildSpan('plan', telemetry.span, { 'graphql.operation.name': request.operationName ?? '' });
     let entry = plans.get(key);
+    span?.setAttribute('plan.cached', entry !== undefined);
     if (!entry) {
-      entry = prepare(document, request.operationName, definition);
+      try {
+        entry = prepare(document, request.operationName, definition);
+      } catch (error) {
+        endSpan(span, error);
+        throw error;
+      }
       plans.set(key, entry);
     }
+    endSpan(span);
     if (!entry.runnable) return fallback()(requestContext);
 
     const rawVariables = request.variables ?? {};

@@ -3,6 +3,7 @@ import { ErrorCode, REPO_ROOT, rejection, type Rejection } from '@subgraphs/kit'
 import type { GraphQLSchema } from 'graphql';
 import type { OperationRequest } from '../gate/graphql-request';
 import type { PersistedQueryPolicy } from '../policy';
+import { NO_BFF_METRICS, type BffMetrics } from '../server/bff-metrics';
 import type { BffMode } from '../server/create-bff-server';
 import type { ApqStore } from './apq-store';
 import { sha256Hex, type PersistedQueryManifest } from './manifest';
@@ -43,6 +44,7 @@ export function persistedQueryHandlers(
     apqStore: ApqStore;
     /** Managed mode: the supported manifests as the registry has them (else the policy's files). */
     manifests?: ReadonlyMap<string, PersistedQueryManifest>;
+    metrics?: BffMetrics;
   },
 ): PersistedQueryHandlers {
   const safelist =
@@ -53,11 +55,13 @@ export function persistedQueryHandlers(
         : loadSafelist(resolve(REPO_ROOT, policy.manifestsDir), policy.supportedAppVersions, options.apiSchema);
   const supportedVersions = policy.mode === 'safelist' ? (options.manifests ? [...options.manifests.keys()] : policy.supportedAppVersions) : [];
   const freeTextAllowed = policy.mode === 'automatic' || policy.freeText[mode];
+  const metrics = options.metrics ?? NO_BFF_METRICS;
 
   const resolvePersisted = async (operation: OperationRequest): Promise<OperationRequest | Rejection> => {
     const persisted = operation.extensions?.persistedQuery;
     if (!persisted) {
       if (operation.query !== undefined && !freeTextAllowed) {
+        metrics.persistedQuery('text_refused');
         return rejection(
           400,
           ErrorCode.PERSISTED_QUERY_REQUIRED,
@@ -82,18 +86,25 @@ export function persistedQueryHandlers(
     if (policy.mode === 'safelist') {
       const entry = safelist.get(hash);
       if (!entry) {
+        metrics.persistedQuery('not_in_list');
         return rejection(
           400,
           ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
           `Persisted query ${hash} is in no manifest of a supported app version (${supportedVersions.join(', ')}).`,
         );
       }
-      return { ...plain, query: entry.body };
+      metrics.persistedQuery('hit');
+      // The manifest's name for it: logs and metrics name the operation even when the app sent only the id.
+      return { ...plain, query: entry.body, operationName: plain.operationName ?? entry.name };
     }
 
     if (operation.query !== undefined) return { ...plain, [REGISTER]: hash } as Registering;
     const stored = await options.apqStore.get(hash);
-    if (stored === undefined) return rejection(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', { headers: APQ_MISS_HEADERS });
+    if (stored === undefined) {
+      metrics.persistedQuery('miss');
+      return rejection(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', { headers: APQ_MISS_HEADERS });
+    }
+    metrics.persistedQuery('hit');
     return { ...plain, query: stored };
   };
 
@@ -101,7 +112,10 @@ export function persistedQueryHandlers(
     resolvePersisted,
     admitted: async (operation) => {
       const hash = (operation as Registering)[REGISTER];
-      if (hash && operation.query !== undefined) await options.apqStore.set(hash, operation.query);
+      if (hash && operation.query !== undefined) {
+        await options.apqStore.set(hash, operation.query);
+        metrics.persistedQuery('registered');
+      }
     },
     safelist,
   };

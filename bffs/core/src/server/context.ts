@@ -1,12 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { firstHeaderValue } from '@subgraphs/kit';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, firstHeaderValue, REQUEST_ID_HEADER, type RequestTelemetry } from '@subgraphs/kit';
 import type { VerifiedUser } from '../auth/authenticator';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
-/** Apollo's client-awareness headers, which clients send to say who they are. */
-export const CLIENT_NAME_HEADER = 'apollographql-client-name';
-export const CLIENT_VERSION_HEADER = 'apollographql-client-version';
+export { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, REQUEST_ID_HEADER };
 /**
  * Headers a BFF passes on to every subgraph fetch of a request: the caller's credentials
  * and identity, and which client (and app version) asked, so subgraph logs and metrics can
@@ -22,16 +18,19 @@ export interface BffContext {
   /** The verified caller, or null for an anonymous request. */
   user: VerifiedUser | null;
   client: { name: string | null; version: string | null };
-  /** Sent on every subgraph fetch of this request. */
+  /** Sent on every subgraph fetch of this request (the trace's headers are added per fetch). */
   forwardHeaders: Record<string, string>;
+  /** The request's id, span, log line and counts. */
+  telemetry: RequestTelemetry;
 }
 
-/** The per-request context, from the request and the caller its token proved to be. */
-export function contextFromRequest(req: IncomingMessage, user: VerifiedUser | null): BffContext {
-  const incomingId = firstHeaderValue(req.headers[REQUEST_ID_HEADER]);
-  // Accept a caller's request id only if it is plausible; never let it carry arbitrary bytes into logs.
-  const requestId = incomingId && /^[A-Za-z0-9._:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
-  const forwardHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+/**
+ * The per-request context, from the request and the caller its token proved to be. A caller
+ * that does not name its client is reported to the subgraphs as the BFF's own client
+ * (`web`, `mobile`), so their metrics still say whose work it was.
+ */
+export function contextFromRequest(req: IncomingMessage, user: VerifiedUser | null, telemetry: RequestTelemetry, defaultClientName: string): BffContext {
+  const forwardHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: telemetry.id, [CLIENT_NAME_HEADER]: defaultClientName };
   for (const name of FORWARDED_HEADERS) {
     const value = firstHeaderValue(req.headers[name]);
     if (value) forwardHeaders[name] = value;
@@ -41,9 +40,10 @@ export function contextFromRequest(req: IncomingMessage, user: VerifiedUser | nu
     forwardHeaders[USER_SCOPES_HEADER] = user.scopes.join(' ');
   }
   return {
-    requestId,
+    requestId: telemetry.id,
     user,
     client: { name: firstHeaderValue(req.headers[CLIENT_NAME_HEADER]) ?? null, version: firstHeaderValue(req.headers[CLIENT_VERSION_HEADER]) ?? null },
     forwardHeaders,
+    telemetry,
   };
 }

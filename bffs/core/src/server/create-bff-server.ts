@@ -2,7 +2,16 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type VerifiedUser } from '../auth/authenticator';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { apolloLifecycle, createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, type ApolloLifecycle, type GraphQLHttpServer } from '@subgraphs/kit';
+import {
+  apolloLifecycle,
+  createGraphQLHttpServer,
+  DEVELOPMENT_GATEWAY_SECRET,
+  ErrorCode,
+  operationTelemetryPlugin,
+  ServiceTelemetry,
+  type ApolloLifecycle,
+  type GraphQLHttpServer,
+} from '@subgraphs/kit';
 import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
 import type { PersistedQueryManifest } from '../persisted/manifest';
 import type { ExperienceSubgraph } from '../experience';
@@ -14,6 +23,8 @@ import { maskError } from './mask-errors';
 import { logUnexpectedErrorsPlugin } from './plugins/log-unexpected-errors-plugin';
 import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
 import { buildSupergraphState, type BffMode, type SupergraphState } from './supergraph-state';
+import { createBffMetrics } from './bff-metrics';
+import { registeredOperationNames } from './registered-operations';
 
 export type { BffMode } from './supergraph-state';
 
@@ -35,6 +46,8 @@ export interface BffServerOptions {
   authenticate?: Authenticator;
   /** Who runs query plans (see create-gateway.ts). @default 'bff' */
   planExecutor?: 'bff' | 'apollo';
+  /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
+  telemetry?: ServiceTelemetry;
 }
 
 export interface BffServer {
@@ -61,9 +74,17 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const gatewaySecret = options.gatewaySecret ?? DEVELOPMENT_GATEWAY_SECRET;
   const subgraphFetch = options.policy.subgraphFetch ?? DEFAULT_SUBGRAPH_FETCH;
   const breakers = new SubgraphBreakers(subgraphFetch);
-  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret, breakers };
+  const telemetry = options.telemetry ?? ServiceTelemetry.quiet(`${options.policy.name}-bff`);
+  const metrics = createBffMetrics(telemetry);
+  const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret, breakers, metrics };
   let state: SupergraphState = buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions);
-  const managed = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers });
+  // A client's registered and persisted operations are its own series; any other name a
+  // caller sends folds into `__other`, so callers cannot grow the metrics without end.
+  const clientOperations = registeredOperationNames(options.policy.name);
+  const knowOperationsOf = (current: SupergraphState) =>
+    telemetry.labels.operation.setKnown(new Set([...clientOperations, ...current.persistedOperations.flatMap((op) => (op.operationName ? [op.operationName] : []))]), 0);
+  knowOperationsOf(state);
+  const managed = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
   const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
   /** The verified caller of each request in flight, from authentication to the context. */
   const callers = new WeakMap<IncomingMessage, VerifiedUser | null>();
@@ -80,7 +101,8 @@ export function createBffServer(options: BffServerOptions): BffServer {
     persistedQueries: false,
     plugins: [
       postResponsesUncachedPlugin(),
-      logUnexpectedErrorsPlugin(options.policy.name),
+      operationTelemetryPlugin(),
+      logUnexpectedErrorsPlugin(),
       ...(mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     // Clients (not browsers) identify themselves with this header, which also proves the
@@ -91,6 +113,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
     apollo,
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
+    telemetry,
     // Authenticate first (a bad token is refused before anything else), then the gate.
     // Read `state` per request: a swap replaces it as one value.
     prepare: async (request, req) => {
@@ -100,7 +123,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       return state.gate(request, caller);
     },
     isReady: async () => (lifecycle.started() ? state.readiness() : { ready: false, status: 'starting' }),
-    context: async (req) => contextFromRequest(req, callers.get(req) ?? null),
+    context: async (req, requestTelemetry) => contextFromRequest(req, callers.get(req) ?? null, requestTelemetry, options.policy.name),
   });
   const lifecycle: ApolloLifecycle = apolloLifecycle(apollo, http);
   let swapping = Promise.resolve();
@@ -122,6 +145,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
         const next = buildSupergraphState(supergraphSdl, update.manifests ?? state.manifests, stateOptions);
         if (supergraphSdl !== state.supergraphSdl) managed.update(supergraphSdl);
         state = next;
+        knowOperationsOf(next);
         managed.prepare(next.persistedOperations);
       };
       // One swap at a time, in order.

@@ -9,6 +9,7 @@ import type { PersistedQueryManifest } from '../persisted/manifest';
 import { persistedQueryHandlers } from '../persisted/persisted-queries';
 import type { ClientPolicy } from '../policy';
 import type { SubgraphBreakers } from '../resilience/subgraph-breakers';
+import type { BffMetrics } from './bff-metrics';
 import type { ReadinessReport } from '@subgraphs/kit';
 import { subgraphReadiness, type RemoteSubgraph } from './subgraph-readiness';
 
@@ -36,6 +37,7 @@ export interface SupergraphStateOptions {
   subgraphUrls?: Readonly<Record<string, string>>;
   gatewaySecret: string;
   breakers: SubgraphBreakers;
+  metrics?: BffMetrics;
 }
 
 /** The HTTP subgraphs a supergraph routes to (the in-process experience subgraph excluded). */
@@ -56,7 +58,7 @@ export function buildSupergraphState(
   const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
   const requirements = accessRequirementsFromSupergraph(supergraphSdl);
-  const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests });
+  const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests, metrics: options.metrics });
   return {
     supergraphSdl,
     manifests,

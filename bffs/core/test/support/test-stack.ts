@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { accountsSubgraph } from '@subgraphs/accounts';
 import { catalogSubgraph } from '@subgraphs/catalog';
 import { inventorySubgraph } from '@subgraphs/inventory';
+import type { ServiceTelemetry } from '@subgraphs/kit';
 import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
 import { ordersSubgraph } from '@subgraphs/orders';
 import { reviewsSubgraph } from '@subgraphs/reviews';
@@ -30,12 +31,19 @@ export interface TestStack {
  * The five domain subgraphs in this process (PGlite in memory, real HTTP on 127.0.0.1),
  * and BFFs over them built from the checked-in client supergraphs.
  */
-export async function startTestStack(overrides: { catalog?: typeof catalogSubgraph } = {}): Promise<TestStack> {
+export async function startTestStack(
+  overrides: {
+    catalog?: typeof catalogSubgraph;
+    /** Telemetry of each subgraph by name (logs into a CapturedLog, spans to a receiver). @default quiet */
+    telemetry?: (service: string) => ServiceTelemetry;
+  } = {},
+): Promise<TestStack> {
+  const { telemetry } = overrides;
   const [accounts, catalog, inventory, reviews] = await Promise.all(
-    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph].map((d: any) => startTestSubgraph(d, 'pglite')),
+    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph].map((d: any) => startTestSubgraph(d, 'pglite', { telemetry })),
   );
   // Orders reserves stock in this stack's inventory, so what the BFFs sell shows in its stock.
-  const orders = await startTestSubgraph(ordersSubgraph, 'pglite', { env: { INVENTORY_URL: `${inventory!.url}/graphql` } });
+  const orders = await startTestSubgraph(ordersSubgraph, 'pglite', { env: { INVENTORY_URL: `${inventory!.url}/graphql` }, telemetry });
   const subgraphs: TestSubgraph[] = [accounts!, catalog!, inventory!, reviews!, orders];
   const subgraphUrls = Object.fromEntries(
     ['accounts', 'catalog', 'inventory', 'reviews', 'orders'].map((name, i) => [name, `${subgraphs[i]!.url}/graphql`]),

@@ -1,3 +1,5 @@
+import { SpanKind } from '@opentelemetry/api';
+import { endSpan, type Span, type Tracing } from '../observability/tracing';
 import type { Database, Queryable, Transaction } from './database';
 
 /**
@@ -14,10 +16,34 @@ export interface RequestDatabase extends Queryable {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
 }
 
-export function countingDatabase(inner: Database, counter: StatementCounter): RequestDatabase {
-  const count = (q: Queryable): Queryable['query'] => (text, params) => {
-    counter.count += 1;
-    return q.query(text, params);
+/**
+ * The request's database handle: counts each statement and, when the request is traced,
+ * gives each one a span (the statement text only: parameters can hold personal data).
+ */
+export function countingDatabase(inner: Database, counter: StatementCounter, trace?: { tracing: Tracing; span: Span; dbName: string }): RequestDatabase {
+  const count = (q: Queryable): Queryable['query'] => {
+    if (!trace) {
+      return (text, params) => {
+        counter.count += 1;
+        return q.query(text, params);
+      };
+    }
+    return async <Row>(text: string, params?: readonly unknown[]) => {
+      counter.count += 1;
+      const span = trace.tracing.startChildSpan(`SQL ${text.trimStart().split(/\s/, 1)[0]!.toUpperCase()}`, trace.span, {
+        'db.system.name': 'postgresql',
+        'db.namespace': trace.dbName,
+        'db.query.text': text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text,
+      }, SpanKind.CLIENT);
+      try {
+        const result = await q.query<Row>(text, params);
+        endSpan(span);
+        return result;
+      } catch (error) {
+        endSpan(span, error);
+        throw error;
+      }
+    };
   };
   return {
     query: count(inner),

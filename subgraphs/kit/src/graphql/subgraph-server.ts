@@ -15,6 +15,10 @@ import { DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck } from './gateway-cr
 import { userFromHeaders, type RequestUser } from './identity';
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
 import { statementCountPlugin } from './plugins/statement-count-plugin';
+import { logUnexpectedErrorsPlugin } from './plugins/log-unexpected-errors-plugin';
+import { resolverSpansPlugin } from './plugins/resolver-spans-plugin';
+import { operationTelemetryPlugin } from '../observability/operation-telemetry-plugin';
+import { ServiceTelemetry, type RequestTelemetry } from '../observability/service-telemetry';
 
 export { SQL_STATEMENTS_HEADER } from './plugins/statement-count-plugin';
 
@@ -27,6 +31,8 @@ export interface SubgraphContext<Loaders, Services = NoServices> {
   sql: StatementCounter;
   /** Clients of the other services this subgraph calls, shared by every request of one server. */
   services: Services;
+  /** The request's id, span and log line (calls to other services pass the id and trace on). */
+  telemetry: RequestTelemetry;
 }
 
 /** What a subgraph that calls no other service has in `context.services`. */
@@ -72,6 +78,8 @@ export interface SubgraphServerOptions<Services = NoServices> {
   gatewaySecret?: string;
   /** Clients of the dependencies. @default definition.createServices({}): each dependency at its default URL */
   services?: Services;
+  /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
+  telemetry?: ServiceTelemetry;
 }
 
 export interface SubgraphServer {
@@ -106,21 +114,41 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     // signal handler would race it and leave the process hanging.
     stopOnTerminationSignals: false,
     // No Apollo Studio here: federated tracing would only cost time on every request.
-    plugins: [statementCountPlugin(), rejectNulCharactersPlugin(), ApolloServerPluginInlineTraceDisabled()],
-    formatError: (formatted, error) => maskUnexpected(definition.name, formatted, error),
+    plugins: [
+      statementCountPlugin(),
+      rejectNulCharactersPlugin(),
+      operationTelemetryPlugin(),
+      logUnexpectedErrorsPlugin(),
+      resolverSpansPlugin(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+    formatError: (formatted, error) => maskUnexpected(formatted, error),
+  });
+  const telemetry = options.telemetry ?? ServiceTelemetry.quiet(definition.name);
+  const sqlPerRequest = telemetry.metrics.histogram(
+    'subgraph_sql_statements_per_request',
+    'SQL statements one GraphQL request caused (batching keeps this flat as lists grow).',
+    ['client_name', 'operation'],
+    [0, 1, 2, 3, 4, 5, 8, 13, 21, 34, 55, 100],
+  );
+  telemetry.onRequestFinished((request) => {
+    if (request.counts.sql === undefined) return;
+    sqlPerRequest.observe({ client_name: telemetry.labels.clientName.of(request.clientName), operation: telemetry.labels.operation.of(request.operations[0]?.name) }, request.counts.sql);
   });
   const http = createGraphQLHttpServer({
     apollo,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     admit: gatewayCredentialCheck(gatewaySecret),
+    telemetry,
     isReady: async () => {
       await database.ping();
       return true;
     },
-    context: async (req) => {
+    context: async (req, requestTelemetry) => {
       const sql: StatementCounter = { count: 0 };
-      const db = countingDatabase(database, sql);
-      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services };
+      const { span, tracing } = requestTelemetry;
+      const db = countingDatabase(database, sql, span && tracing ? { tracing, span, dbName: definition.name } : undefined);
+      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry };
     },
   });
 
@@ -131,14 +159,14 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
 /**
  * Errors we raise on purpose (a GraphQLError with a code) pass through unchanged, as do
  * graphql-js's own parse and validation errors (they have no original error). Anything else
- * is a bug or an outage: log it in full, tell the client only that it happened, so no SQL,
+ * is a bug or an outage: it is logged in full, the client hears only that it happened, so no SQL,
  * stack or internal detail leaks.
  */
-function maskUnexpected(subgraph: string, formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+function maskUnexpected(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError;
   if (original === undefined) return formatted;
   if (original instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-  console.error(`[${subgraph}] unexpected error at ${formatted.path?.join('.') ?? '(no path)'}:`, original);
+  // logUnexpectedErrorsPlugin has logged it, with the request id.
   return {
     message: 'Internal server error.',
     path: formatted.path,

@@ -6,7 +6,7 @@ export interface ApolloLifecycle {
   started(): boolean;
   /** Starts Apollo (once), then listens; resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
-  /** Drains HTTP first, so in-flight requests finish, then stops Apollo. */
+  /** Drains HTTP first, so in-flight requests finish, then stops Apollo, then sends the last spans. */
   stop(): Promise<void>;
 }
 
@@ -24,6 +24,7 @@ export function apolloLifecycle<TContext extends BaseContext>(apollo: ApolloServ
     stop: async () => {
       await http.close();
       if (started) await apollo.stop();
+      await http.telemetry.shutdown();
     },
   };
 }

@@ -2,13 +2,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode } from '../errors';
+import { REQUEST_ID_HEADER } from '../observability/request-id';
+import { ServiceTelemetry, type RequestTelemetry } from '../observability/service-telemetry';
 import { sendJsonError } from './json-error';
 import { BodyAbortedError, BodyTooLargeError, discardRestOfBody, readBody } from './read-body';
 
+/** Where every service answers what (Kubernetes probes and Prometheus scrapes point here). */
+export const GRAPHQL_PATH = '/graphql';
+export const LIVENESS_PATH = '/health/live';
+export const READINESS_PATH = '/health/ready';
+export const METRICS_PATH = '/metrics';
+
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the per-request context (identity, DataLoaders) from the HTTP request. */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the per-request context (identity, DataLoaders) from the HTTP request and its telemetry. */
+  context: (req: IncomingMessage, telemetry: RequestTelemetry) => Promise<TContext>;
+  /** Logs, metrics and traces of this service. @default ServiceTelemetry.quiet (metrics only) */
+  telemetry?: ServiceTelemetry;
+  /** The service's name in its metrics and logs, when no `telemetry` is given. @default 'graphql' */
+  serviceName?: string;
   /**
    * Readiness: true once the service can answer queries (database reachable, etc.), or a
    * report whose other fields (say, each dependency's state) go into the probe's body.
@@ -24,7 +36,7 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
    * Sees each GraphQL request before Apollo does, and may rewrite it (say, put the text of a
    * persisted query in) or answer it itself with a rejection.
    */
-  prepare?: (request: HTTPGraphQLRequest, req: IncomingMessage) => Promise<HTTPGraphQLRequest | Rejection>;
+  prepare?: (request: HTTPGraphQLRequest, req: IncomingMessage, telemetry: RequestTelemetry) => Promise<HTTPGraphQLRequest | Rejection>;
 }
 
 /** A readiness answer with detail: `status` names the state (`ready`, `degraded`, …). */
@@ -44,6 +56,8 @@ export interface Rejection {
   details?: Record<string, unknown>;
   /** Extra response headers. */
   headers?: Record<string, string>;
+  /** The operation refused, when known (for metrics and logs; never sent). */
+  operationName?: string;
 }
 
 export function rejection(
@@ -60,6 +74,7 @@ export const isRejection = (value: unknown): value is Rejection =>
 
 export interface GraphQLHttpServer {
   readonly server: Server;
+  readonly telemetry: ServiceTelemetry;
   listen(port: number, host: string): Promise<string>;
   /** Stops accepting, waits for in-flight requests (up to `graceMs`), then closes. */
   close(graceMs?: number): Promise<void>;
@@ -76,29 +91,43 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  const telemetry = options.telemetry ?? ServiceTelemetry.quiet(options.serviceName ?? 'graphql');
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     switch (url.pathname) {
-      case '/health/live':
+      case LIVENESS_PATH:
         return sendHealth(res, 200, 'live');
-      case '/health/ready': {
+      case METRICS_PATH: {
+        const text = await telemetry.metrics.render();
+        res.writeHead(200, { 'content-type': telemetry.metrics.contentType, 'cache-control': 'no-store' });
+        return void res.end(text);
+      }
+      case READINESS_PATH: {
         const answer = draining ? false : await withTimeout(options.isReady(), READY_CHECK_TIMEOUT_MS).catch(() => false);
         const report: ReadinessReport = typeof answer === 'boolean' ? { ready: answer, status: answer ? 'ready' : 'not ready' } : answer;
         const { ready, ...body } = report;
         return sendHealth(res, ready ? 200 : 503, body);
       }
-      case '/graphql':
-        return serveGraphQL(req, res, url);
+      case GRAPHQL_PATH: {
+        const requestTelemetry = telemetry.begin(req);
+        res.setHeader(REQUEST_ID_HEADER, requestTelemetry.id);
+        res.on('close', () => requestTelemetry.end(res.statusCode));
+        return serveGraphQL(req, res, url, requestTelemetry);
+      }
       default:
         return sendJsonError(res, 404, ErrorCode.BAD_REQUEST, `Nothing at ${url.pathname}; GraphQL is served at /graphql.`);
     }
   };
 
-  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL, requestTelemetry: RequestTelemetry): Promise<void> => {
+    const refuse = (status: number, code: ErrorCode, message: string, details?: Record<string, unknown>, headers?: Record<string, string>) => {
+      requestTelemetry.refused(code);
+      sendJsonError(res, status, code, message, details, headers);
+    };
     const refused = options.admit?.(req);
     if (refused) {
-      sendJsonError(res, refused.status, refused.code, refused.message, refused.details, refused.headers);
+      refuse(refused.status, refused.code, refused.message, refused.details, refused.headers);
       // Drain the unread body so the socket stays usable, but only so much of it.
       return discardRestOfBody(req);
     }
@@ -115,7 +144,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         if (error instanceof BodyTooLargeError) {
           const { status, code } = options.bodyLimitRejection ?? { status: 413, code: ErrorCode.BAD_REQUEST };
           // Answer at once; what is still coming is dropped, never buffered, and soon cut off.
-          sendJsonError(res, status, code, error.message);
+          refuse(status, code, error.message);
           return discardRestOfBody(req);
         }
         if (error instanceof BodyAbortedError) return void res.destroy();
@@ -126,7 +155,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         try {
           body = JSON.parse(text);
         } catch {
-          return sendJsonError(res, 400, ErrorCode.BAD_REQUEST, 'Request body is not valid JSON.');
+          return refuse(400, ErrorCode.BAD_REQUEST, 'Request body is not valid JSON.');
         }
       } else {
         body = text;
@@ -139,13 +168,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       body,
     };
     if (options.prepare) {
-      const prepared = await options.prepare(httpGraphQLRequest, req);
-      if (isRejection(prepared)) return sendJsonError(res, prepared.status, prepared.code, prepared.message, prepared.details, prepared.headers);
+      const prepared = await options.prepare(httpGraphQLRequest, req, requestTelemetry);
+      if (isRejection(prepared)) {
+        requestTelemetry.requestedOperation ??= prepared.operationName;
+        return refuse(prepared.status, prepared.code, prepared.message, prepared.details, prepared.headers);
+      }
       httpGraphQLRequest = prepared;
     }
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: () => options.context(req),
+      context: () => options.context(req, requestTelemetry),
     });
     for (const [name, value] of result.headers) res.setHeader(name, value);
     if (draining) res.setHeader('connection', 'close');
@@ -169,7 +201,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     });
     handle(req, res).catch((error: unknown) => {
       // Never let one request take the process down; log it and answer 500 if we still can.
-      console.error(`[http] unhandled error on ${req.method} ${req.url}:`, error);
+      telemetry.logger.error({ err: error, method: req.method, path: req.url?.split('?')[0] }, 'unhandled error while serving a request');
       if (!res.headersSent) sendJsonError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error.');
       else res.destroy();
     });
@@ -186,6 +218,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 
   return {
     server,
+    telemetry,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

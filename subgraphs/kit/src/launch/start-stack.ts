@@ -13,7 +13,9 @@ import { STACK } from './stack';
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`Starting ${STACK.length} services (first start creates and seeds the embedded databases)…`);
-  const options = { env: process.env, log: (line: string) => console.log(line) };
+  // Seven services' request lines would bury this terminal: warnings and errors only, unless asked.
+  const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const options = { env, log: (line: string) => console.log(line) };
   const running = spawnStack(STACK, options);
 
   let stopping = false;
@@ -58,6 +60,10 @@ async function main(): Promise<void> {
     const query = JSON.stringify({ query: '{ me { name tier } myOrders(first: 3) { nodes { number status total { formatted } } } }' });
     console.log(`  curl -s ${web.url}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${token}' -d '${query}'`);
   }
+  if (web) {
+    console.log(`\nMetrics (Prometheus text) of any service at /metrics, e.g.:\n  curl -s ${web.url}/metrics | grep graphql_operations_total`);
+  }
+  if (process.env.LOG_LEVEL === undefined) console.log('One JSON log line per request and service: LOG_LEVEL=info npm start');
   console.log('\nPress Ctrl-C to stop.');
 }
 

@@ -3,3 +3,6 @@ export * from './storage-backends';
 export * from './redis-service';
 export * from './test-subgraph';
 export * from './processes';
+export * from './captured-telemetry';
+export * from './prometheus-text';
+export * from './otlp-receiver';

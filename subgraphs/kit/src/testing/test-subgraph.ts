@@ -4,6 +4,7 @@ import { openDatabase, quoteIdentifier, type Database } from '../db/database';
 import { migrate, readMigrations } from '../db/migrate';
 import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '../graphql/gateway-credential';
 import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition, type SubgraphServer } from '../graphql/subgraph-server';
+import type { ServiceTelemetry } from '../observability/service-telemetry';
 import { testDatabaseUrl, type StorageBackend } from './storage-backends';
 
 export interface GraphQLResponseBody {
@@ -52,6 +53,8 @@ export interface TestSubgraphOptions {
    * real inventory to reserve stock in.
    */
   env?: Record<string, string>;
+  /** Telemetry of the subgraph (and of each dependency started for it), by service name. @default quiet */
+  telemetry?: (service: string) => ServiceTelemetry;
 }
 
 /**
@@ -72,14 +75,14 @@ export async function startTestSubgraph<Loaders, Services>(
   try {
     for (const dependency of definition.dependencies ?? []) {
       if (env[dependency.urlVariable]) continue;
-      const started = await startTestSubgraph(await loadSubgraphDefinition(dependency.subgraph), backend);
+      const started = await startTestSubgraph(await loadSubgraphDefinition(dependency.subgraph), backend, { telemetry: options.telemetry });
       dependencies[dependency.subgraph] = started;
       env[dependency.urlVariable] = `${started.url}/graphql`;
     }
     db = await openTestDatabase(definition.name, backend);
     await migrate(db, readMigrations(definition.migrationsDir), definition.seed);
     const services = definition.createServices?.(env, { gatewaySecret: DEVELOPMENT_GATEWAY_SECRET });
-    server = createSubgraphServer(definition, db, { services });
+    server = createSubgraphServer(definition, db, { services, telemetry: options.telemetry?.(definition.name) });
     url = await server.listen(0, '127.0.0.1');
   } catch (error) {
     if (db) await disposeTestDatabase(db).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { GATEWAY_CREDENTIAL_HEADER } from '@subgraphs/kit';
+import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry } from '@subgraphs/kit';
 
 export type ReservationStatus = 'RESERVED' | 'RELEASED' | 'INSUFFICIENT_STOCK' | 'LINES_MISMATCH' | 'NOT_FOUND';
 
@@ -19,6 +19,8 @@ export interface ReservationResult {
 export interface InventoryClient {
   reserve(reservationId: string, lines: readonly { productId: string; quantity: number }[]): Promise<ReservationResult>;
   release(reservationId: string): Promise<ReservationResult>;
+  /** The same client, its calls part of `request`: its id and trace go to inventory. */
+  forRequest(request: RequestTelemetry): InventoryClient;
 }
 
 /**
@@ -56,14 +58,25 @@ interface GraphQLResponse {
 }
 
 /** Calls inventory's subgraph over HTTP (kept-alive connections through Node's fetch). */
-export function createInventoryClient(options: InventoryClientOptions): InventoryClient {
+export function createInventoryClient(options: InventoryClientOptions, request?: RequestTelemetry): InventoryClient {
   const call = async (field: 'reserveStock' | 'releaseStock', query: string, variables: Record<string, unknown>): Promise<ReservationResult> => {
+    const span = request?.span && request.tracing?.startChildSpan(`call inventory ${field}`, request.span, { 'server.address': options.url }, SpanKind.CLIENT);
+    try {
+      const result = await callOnce(field, query, variables, span ? request!.outgoingHeaders(span) : (request?.outgoingHeaders() ?? {}));
+      endSpan(span);
+      return result;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+  };
+  const callOnce = async (field: 'reserveStock' | 'releaseStock', query: string, variables: Record<string, unknown>, requestHeaders: Record<string, string>): Promise<ReservationResult> => {
     let response: Response;
     let body: GraphQLResponse;
     try {
       response = await fetch(options.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: options.gatewaySecret },
+        headers: { 'content-type': 'application/json', [GATEWAY_CREDENTIAL_HEADER]: options.gatewaySecret, ...requestHeaders },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });
@@ -85,6 +98,7 @@ export function createInventoryClient(options: InventoryClientOptions): Inventor
     reserve: (reservationId, lines) =>
       call('reserveStock', RESERVE, { reservationId, lines: lines.map(({ productId, quantity }) => ({ productId, quantity })) }),
     release: (reservationId) => call('releaseStock', RELEASE, { reservationId }),
+    forRequest: (telemetry) => createInventoryClient(options, telemetry),
   };
 }
 

@@ -8,11 +8,11 @@ interface PlaceOrderArgs {
 
 export const Mutation = {
   placeOrder: (_: unknown, { input }: PlaceOrderArgs, context: OrdersContext) =>
-    placeOrder(context.db, context.services.inventory, {
+    placeOrder(context.db, context.services.inventory.forRequest(context.telemetry), {
       userId: requireUser(context, 'orders:write').id,
       idempotencyKey: input.idempotencyKey,
       lines: input.lines,
     }),
   cancelOrder: (_: unknown, args: { id: string }, context: OrdersContext) =>
-    cancelOrder(context.db, context.services.inventory, requireUser(context, 'orders:write').id, args.id),
+    cancelOrder(context.db, context.services.inventory.forRequest(context.telemetry), requireUser(context, 'orders:write').id, args.id),
 };
