@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
-import { countPerRequest, type CountingResult } from './counting-pass';
-import { startCountingProxy, type CountingProxy } from './counting-proxy';
+import { countPerRequest, subgraphCounters, type CountingResult } from './counting-pass';
 import { locateHiveGateway, writeHiveConfig, type HiveGateway } from './hive';
 import { runLoad } from './load';
 import { benchOperations, projectOperation, requestBytes, wireRequest, type BenchOperation, type OperationCall, type ProjectedOperation, type TargetKind } from './operations';
@@ -73,28 +72,51 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
 
   const hiveFound: Promise<HiveGateway> = settings.hive ? locateHiveGateway(settings.home, log) : Promise.resolve({ ok: false, reason: 'left out (--no-hive)' });
   let phase = Date.now();
+  // The targets start as soon as the subgraphs' ports are known, while the subgraphs open
+  // their databases: a gateway needs them only once it is asked something (a BFF's readiness
+  // waits for them).
+  const startTargets = async (urls: Record<string, string>, gatewaySecret: string) => {
+    const hive = await hiveFound;
+    if (!hive.ok) skipped.push(`hive-gateway: ${hive.reason}`);
+    const domain = composeDomainSupergraph(urls);
+    const routing: Routing = { subgraphUrls: urls, supergraphFile: join(runDir, 'domain-supergraph.graphql'), gatewaySecret };
+    writeFileSync(routing.supergraphFile, domain.gatewaySdl);
+    const hiveConfig = join(runDir, 'hive-gateway.config.mjs');
+    writeHiveConfig(hiveConfig);
+    const targets = benchTargets(hive, hiveConfig, runDir).filter((t) => !settings.targets || settings.targets.includes(t.name));
+    log(`starting ${targets.map((t) => t.name).join(', ')}…`);
+    const started = new Map<TargetName, RunningTarget>();
+    const outcomes = await Promise.allSettled(targets.map((t) => t.start(routing)));
+    outcomes.forEach((outcome, i) => {
+      const target = targets[i]!;
+      if (outcome.status === 'fulfilled') {
+        started.set(target.name, outcome.value);
+        cleanup.add(() => outcome.value.stop());
+      } else {
+        const message = (outcome.reason as Error).message;
+        log(`${target.name} failed to start: ${message}`);
+        skipped.push(`${target.name}: failed to start: ${message.split('\n')[0]}`);
+      }
+    });
+    return { domain, targets, loaded: started };
+  };
+  let targetsStarting: ReturnType<typeof startTargets> | undefined;
   log('starting the five subgraphs (PGlite, fresh temporary data directory)…');
-  const subgraphs = await startSubgraphs({ home: settings.home, reseed: settings.reseed, log });
+  const subgraphs = await startSubgraphs({
+    home: settings.home,
+    reseed: settings.reseed,
+    log,
+    onSpawned: (urls, gatewaySecret) => {
+      targetsStarting = startTargets(urls, gatewaySecret);
+      targetsStarting.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    },
+  });
   cleanup.add(() => subgraphs.stop());
   log(`subgraphs ready in ${seconds(phase)} (${subgraphs.fromSnapshot ? 'data copied from the seeded snapshot' : 'seeded in this run'})`);
-  const hive = await hiveFound;
-  if (!hive.ok) skipped.push(`hive-gateway: ${hive.reason}`);
-
-  // The domain supergraph twice: straight to the subgraphs (load), and through the counting proxies.
-  const domain = composeDomainSupergraph(subgraphs.urls);
-  const proxies: CountingProxy[] = await Promise.all(Object.entries(subgraphs.urls).map(([name, url]) => startCountingProxy(name, url)));
-  cleanup.add(() => Promise.all(proxies.map((p) => p.close())).then(() => undefined));
-  const proxyUrls = Object.fromEntries(proxies.map((p) => [p.name, p.url]));
-  let countingSdl = domain.gatewaySdl;
-  for (const [name, url] of Object.entries(subgraphs.urls)) countingSdl = countingSdl.split(`"${url}"`).join(`"${proxyUrls[name]}"`);
-  const loadRouting: Routing = { subgraphUrls: subgraphs.urls, supergraphFile: join(runDir, 'domain-supergraph.graphql'), gatewaySecret: subgraphs.gatewaySecret };
-  const countingRouting: Routing = { subgraphUrls: proxyUrls, supergraphFile: join(runDir, 'domain-supergraph.counting.graphql'), gatewaySecret: subgraphs.gatewaySecret };
-  writeFileSync(loadRouting.supergraphFile, domain.gatewaySdl);
-  writeFileSync(countingRouting.supergraphFile, countingSdl);
-  const hiveConfig = join(runDir, 'hive-gateway.config.mjs');
-  writeHiveConfig(hiveConfig);
-
-  const targets = benchTargets(hive, hiveConfig, runDir).filter((t) => !settings.targets || settings.targets.includes(t.name));
+  if (!targetsStarting) throw new Error('the subgraphs started without reporting their ports');
+  const { domain, targets, loaded } = await targetsStarting;
+  log(`targets ready ${seconds(phase)} after the subgraphs started`);
+  const counters = subgraphCounters(Object.values(subgraphs.urls));
 
   // Each client operation projected onto the domain schema, for the anchors.
   const clientSchemas = new Map<string, GraphQLSchema>();
@@ -115,37 +137,15 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const requestFor = (op: BenchOperation, kind: TargetKind) => wireRequest(op, kind, projectionsOf(op));
   const removedKeys = (op: BenchOperation) => [...new Set([...projectionsOf(op).values()].flatMap((p) => p.removedKeys))];
 
-  // Every target twice: one instance behind the counting proxies, one for the load.
-  phase = Date.now();
-  log(`starting ${targets.map((t) => t.name).join(', ')} (one instance for counting, one for load)…`);
-  const startAll = async (routing: Routing, purpose: string) => {
-    const started = new Map<TargetName, RunningTarget>();
-    const outcomes = await Promise.allSettled(targets.map((t) => t.start(routing)));
-    outcomes.forEach((outcome, i) => {
-      const target = targets[i]!;
-      if (outcome.status === 'fulfilled') {
-        started.set(target.name, outcome.value);
-        cleanup.add(() => outcome.value.stop());
-      } else {
-        const message = (outcome.reason as Error).message;
-        log(`${target.name} (${purpose}) failed to start: ${message}`);
-        skipped.push(`${target.name} (${purpose}): failed to start: ${message.split('\n')[0]}`);
-      }
-    });
-    return started;
-  };
-  const [counting, loaded] = await Promise.all([startAll(countingRouting, 'counting'), startAll(loadRouting, 'load')]);
-  log(`targets ready in ${seconds(phase)}`);
-
   // Counting pass.
   phase = Date.now();
   const counted = new Map<string, CountingResult>();
   const references = new Map<string, Reply>();
   for (const op of operations) {
     for (const target of targets.filter((t) => serves(t, op))) {
-      const instance = counting.get(target.name);
+      const instance = loaded.get(target.name);
       if (!instance) continue;
-      const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target.kind), op, proxies, settings.countingRequests);
+      const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target.kind), op, counters, settings.countingRequests);
       counted.set(`${target.name}\0${op.id}`, result);
       if (target.kind !== 'anchor' && result.problems.length === 0) references.set(op.id, result.reply);
     }
@@ -153,21 +153,19 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const listSizes: ListSizeResult[] = [];
   for (const variant of listSizeVariants) {
     for (const target of targets) {
-      const instance = counting.get(target.name);
+      const instance = loaded.get(target.name);
       const sample = variant.build(variant.sizes[0]);
       if (!instance || !serves(target, sample)) continue;
       const row: ListSizeResult = { operationId: variant.operationId, operation: sample.label, target: target.name, sizes: [] };
       for (const first of variant.sizes) {
         const op = variant.build(first);
-        const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target.kind), op, proxies, settings.countingRequests);
+        const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target.kind), op, counters, settings.countingRequests);
         if (result.problems.length > 0) skipped.push(`${target.name} ${op.label} first:${first} (counting): ${result.problems.join('; ')}`);
         row.sizes.push({ first, fetchesPerRequest: result.fetchesPerRequest, sqlPerRequest: result.sqlPerRequest });
       }
       listSizes.push(row);
     }
   }
-  await Promise.all([...counting.values()].map((instance) => instance.stop()));
-  await Promise.all(proxies.map((p) => p.close()));
   log(`counting pass done in ${seconds(phase)}`);
 
   // Throughput pass, one target at a time (the others idle), baseline first.
@@ -177,6 +175,7 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const cellsToRun = targets.reduce((n, t) => n + operations.filter((op) => serves(t, op) && loaded.has(t.name)).length, 0);
   log(`throughput pass: ${cellsToRun} cells × ${settings.warmupSeconds + settings.durationSeconds}s…`);
   const lastLoaded = [...targets].reverse().find((t) => loaded.has(t.name));
+  const stopping: Promise<void>[] = [];
   for (const target of targets) {
     const instance = loaded.get(target.name);
     for (const op of operations.filter((o) => serves(target, o))) {
@@ -225,8 +224,10 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
         if (sub) rss.push({ name: service.name, kind: 'subgraph', rssKiB: sub.main, treeRssKiB: sub.tree });
       }
     }
-    await instance.stop();
+    // Stopped in the background: its drain and exit cost the next target's warm-up a moment, not the run a second.
+    stopping.push(instance.stop());
   }
+  await Promise.all(stopping);
 
   const order = (cell: CellResult) => operations.findIndex((op) => op.id === cell.operationId) * 10 + TABLE_ORDER.indexOf(cell.target as TargetName);
   const results = withRatios(cells).sort((a, b) => order(a) - order(b));

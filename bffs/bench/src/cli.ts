@@ -11,7 +11,7 @@ Starts the five subgraphs (PGlite, fresh temporary data), then measures side by 
 BFF, the mobile BFF, stock @apollo/gateway and Hive Gateway on representative operations.
 Prints a table; writes the same as JSON (default ./bench-results.json).
 
-  --quick               a short look (under a minute): 1 s warm-up, 1.5 s per cell, 3 counting requests
+  --quick               a short look (under a minute): 0.5 s warm-up, 1.5 s per cell, 2 counting requests
   --targets LIST        of web-bff,mobile-bff,apollo-gateway,hive-gateway
   --ops LIST            of web-product,web-home,mobile-feed,mobile-batch
   --no-hive             leave Hive Gateway out (otherwise installed on first use into $BFF_BENCH_HOME)
@@ -20,7 +20,7 @@ Prints a table; writes the same as JSON (default ./bench-results.json).
 Environment: BFF_BENCH_HOME (default /tmp/bff-bench): Hive Gateway install and the seeded data snapshot.`;
 
 const DEFAULTS = { connections: 20, warmup: 3, duration: 10, countingRequests: 5 };
-const QUICK = { connections: 20, warmup: 1, duration: 1.5, countingRequests: 3 };
+const QUICK = { connections: 20, warmup: 0.5, duration: 1.5, countingRequests: 2 };
 
 function fail(message: string): never {
   console.error(`npm run bench: ${message}\n\n${USAGE}`);

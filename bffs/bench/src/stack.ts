@@ -33,6 +33,8 @@ export interface StartSubgraphsOptions {
   /** Seed from scratch even if a seeded snapshot for this code exists. */
   reseed: boolean;
   log: (line: string) => void;
+  /** Called once the subgraphs that will serve the run are spawned (their ports known), before they are ready. */
+  onSpawned?: (urls: Record<string, string>, gatewaySecret: string) => void;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startSubgraphs(options: StartSubgraphsOptions): Promise<Ru
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'bff-bench-data-'));
   cpSync(snapshot, dataDir, { recursive: true, filter: (source) => !source.endsWith('.complete') });
-  const running = await launch(dataDir, gatewaySecret).catch((error: Error) => {
+  const running = await launch(dataDir, gatewaySecret, options.onSpawned).catch((error: Error) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
@@ -84,14 +86,21 @@ export async function startSubgraphs(options: StartSubgraphsOptions): Promise<Ru
   };
 }
 
-async function launch(dataDir: string, gatewaySecret: string): Promise<Omit<RunningSubgraphs, 'gatewaySecret' | 'dataDir' | 'fromSnapshot'>> {
+async function launch(
+  dataDir: string,
+  gatewaySecret: string,
+  onSpawned?: StartSubgraphsOptions['onSpawned'],
+): Promise<Omit<RunningSubgraphs, 'gatewaySecret' | 'dataDir' | 'fromSnapshot'>> {
   let output = '';
   const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', STACK_DATA_DIR: dataDir, GATEWAY_SECRET: gatewaySecret };
   delete env.DATABASE_URL; // embedded PGlite, always
+  env.LOG_LEVEL = 'warn'; // see baseEnv in targets.ts
   for (const service of SUBGRAPH_SERVICES) env[`${service.name.toUpperCase()}_PORT`] = String(await freePort());
   const options = { env, log: (line: string) => void (output += `${line}\n`) };
   const running = spawnStack(SUBGRAPH_SERVICES, options);
   const children: ChildProcess[] = running.map((r) => r.child);
+  const urls = Object.fromEntries(running.map((r) => [r.service.name, `${r.url}${r.service.publicPath}`]));
+  onSpawned?.(urls, gatewaySecret);
   try {
     await waitForStack(running, options);
   } catch (error) {
@@ -99,7 +108,7 @@ async function launch(dataDir: string, gatewaySecret: string): Promise<Omit<Runn
     throw new Error(`${(error as Error).message}\n${output}`);
   }
   return {
-    urls: Object.fromEntries(running.map((r) => [r.service.name, `${r.url}${r.service.publicPath}`])),
+    urls,
     pids: Object.fromEntries(running.map((r) => [r.service.name, r.child.pid!])),
     output: () => output,
     stop: () => stopAll(children),

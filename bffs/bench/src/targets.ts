@@ -45,6 +45,11 @@ function baseEnv(): Record<string, string | undefined> {
   for (const name of Object.keys(env)) {
     if (/^SUBGRAPH_URL_/.test(name) || ['REGISTRY_URL', 'REDIS_URL', 'SUPERGRAPH_FILE', 'STACK_DATA_DIR', 'DATABASE_URL', 'PORT', 'HOST', 'CONFIG_PATH', 'FORK'].includes(name)) delete env[name];
   }
+  // No request log lines: the bench keeps each child's output in its own process, which also
+  // generates the load, and the anchors log nothing per request either.
+  env.LOG_LEVEL = 'warn';
+  delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   return env;
 }
 
