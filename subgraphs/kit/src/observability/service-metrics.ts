@@ -16,9 +16,14 @@ export class ServiceMetrics {
   readonly operations: Counter<'client_name' | 'client_version' | 'operation' | 'outcome' | 'code'>;
   readonly operationSeconds: Histogram<'client_name' | 'operation' | 'outcome'>;
 
-  constructor(service: string) {
+  /**
+   * @param processMetrics whether to add the process metrics (CPU, memory, event loop, GC).
+   *   Each set watches GC and the event loop for as long as the process lives, with no way to
+   *   stop it, so only a service that owns its process adds them, not every server a test builds.
+   */
+  constructor(service: string, processMetrics = true) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry });
+    if (processMetrics) collectDefaultMetrics({ register: this.registry });
     this.operations = new Counter({
       name: 'graphql_operations_total',
       help: 'GraphQL operations answered, by calling client, operation, outcome (success, partial, error, rejected) and the first error code.',

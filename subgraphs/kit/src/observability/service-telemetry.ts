@@ -44,9 +44,11 @@ export class ServiceTelemetry {
       knownOperations?: ReadonlySet<string>;
       /** Other operation names kept before folding into `__other`. @default 200 */
       operationBudget?: number;
+      /** Add the process metrics (see ServiceMetrics). @default true */
+      processMetrics?: boolean;
     } = {},
   ) {
-    this.metrics = new ServiceMetrics(service);
+    this.metrics = new ServiceMetrics(service, options.processMetrics ?? true);
     this.tracing = options.tracing;
     this.labels = {
       clientName: new BoundedLabel(CLIENT_NAME_BUDGET),
@@ -61,9 +63,9 @@ export class ServiceTelemetry {
     return new ServiceTelemetry(service, createLogger(service, config.logLevel, options.destination), { ...options, tracing });
   }
 
-  /** No logs, no traces, metrics still counted (servers built without telemetry: most tests). */
+  /** No logs, no traces, no process metrics; the request metrics still counted (servers built without telemetry: most tests). */
   static quiet(service: string): ServiceTelemetry {
-    return new ServiceTelemetry(service, SILENT_LOGGER);
+    return new ServiceTelemetry(service, SILENT_LOGGER, { processMetrics: false });
   }
 
   /** Called with every request as it ends, after the common metrics (a subgraph records its SQL count here). */
