@@ -37,3 +37,4 @@ export * from './observability/service-metrics';
 export * from './observability/service-telemetry';
 export * from './observability/tracing';
 export * from './observability/operation-telemetry-plugin';
+export * from './graphql/plugins/log-unexpected-errors-plugin';

@@ -1,6 +1,7 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
 import {
+  getOperationAST,
   GraphQLError,
   LoneAnonymousOperationRule,
   parse,
@@ -92,7 +93,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
       if ('rejected' in outcome) return { ...outcome, operationName: operation.operationName };
       resolved = outcome;
     }
-    const refused = (rejected: Rejection, document?: DocumentNode): Rejection => ({ ...rejected, operationName: resolved.operationName ?? soleOperationName(document) });
+    const refused = (rejected: Rejection, document?: DocumentNode): Rejection => ({ ...rejected, operationName: resolved.operationName ?? (document && getOperationAST(document)?.name?.value) });
     const query = resolved.query;
     if (query === undefined) return resolved; // Apollo answers "must contain a query"
     const result = check(query);
@@ -147,8 +148,3 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
   };
 }
 
-/** The name of a document's only operation (what a persisted id or a lone named query runs). */
-function soleOperationName(document: DocumentNode | undefined): string | undefined {
-  const operations = document?.definitions.filter((d) => d.kind === 'OperationDefinition') ?? [];
-  return operations.length === 1 && operations[0]!.kind === 'OperationDefinition' ? operations[0]!.name?.value : undefined;
-}

@@ -7,6 +7,7 @@ import {
   createGraphQLHttpServer,
   DEVELOPMENT_GATEWAY_SECRET,
   ErrorCode,
+  logUnexpectedErrorsPlugin,
   operationTelemetryPlugin,
   ServiceTelemetry,
   type ApolloLifecycle,
@@ -19,8 +20,7 @@ import { createGateway } from '../gateway/create-gateway';
 import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy } from '../policy';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
-import { maskError } from './mask-errors';
-import { logUnexpectedErrorsPlugin } from './plugins/log-unexpected-errors-plugin';
+import { isDeliberate, maskError } from './mask-errors';
 import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
 import { buildSupergraphState, type BffMode, type SupergraphState } from './supergraph-state';
 import { createBffMetrics } from './bff-metrics';
@@ -102,7 +102,8 @@ export function createBffServer(options: BffServerOptions): BffServer {
     plugins: [
       postResponsesUncachedPlugin(),
       operationTelemetryPlugin(),
-      logUnexpectedErrorsPlugin(),
+      // What maskError turns into "Internal server error." is what gets logged in full.
+      logUnexpectedErrorsPlugin((error) => !isDeliberate(error.extensions?.code)),
       ...(mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
     // Clients (not browsers) identify themselves with this header, which also proves the

@@ -118,7 +118,7 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
       statementCountPlugin(),
       rejectNulCharactersPlugin(),
       operationTelemetryPlugin(),
-      logUnexpectedErrorsPlugin(),
+      logUnexpectedErrorsPlugin((error) => isUnexpected(error.originalError, error.extensions?.code ?? (error.originalError as GraphQLError | undefined)?.extensions?.code)),
       resolverSpansPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
     ],
@@ -163,9 +163,7 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
  * stack or internal detail leaks.
  */
 function maskUnexpected(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = (error as { originalError?: unknown })?.originalError;
-  if (original === undefined) return formatted;
-  if (original instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  if (!isUnexpected((error as { originalError?: unknown } | undefined)?.originalError, formatted.extensions?.code)) return formatted;
   // logUnexpectedErrorsPlugin has logged it, with the request id.
   return {
     message: 'Internal server error.',
@@ -173,4 +171,14 @@ function maskUnexpected(formatted: GraphQLFormattedError, error: unknown): Graph
     locations: formatted.locations,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * An error raised in a resolver that is not deliberate: anything but a GraphQLError with its
+ * own code (other than INTERNAL_SERVER_ERROR). Errors with no original (parse, validation)
+ * are graphql-js's and Apollo's own, and pass.
+ */
+function isUnexpected(original: unknown, code: unknown): boolean {
+  if (original === undefined || original === null) return false;
+  return !(original instanceof GraphQLError && typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR);
 }

@@ -176,23 +176,29 @@ export class RequestTelemetry {
       metrics.operationSeconds.observe({ client_name: client, operation: name, outcome: operation.outcome }, seconds);
     }
     this.service.finished(this);
+    const { logger } = this.service;
+    const writesLine = logger.isLevelEnabled(status < 500 ? 'info' : 'error');
+    // Summarised only for a line or a span that will be written: at LOG_LEVEL=warn, untraced, a 200 builds nothing here.
+    if (!writesLine && !this.span) return;
     const worst = this.operations.find((o) => o.outcome !== 'success') ?? this.operations[0]!;
+    const operation = this.operations.map((o) => o.name ?? '(anonymous)').join(',');
+    if (this.span) {
+      this.span.setAttributes({ 'http.response.status_code': status, 'graphql.operation.name': operation, outcome: worst.outcome });
+      endSpan(this.span, status >= 500 ? new Error(`HTTP ${status}`) : undefined);
+    }
+    if (!writesLine) return;
     const line = {
       reqId: this.id,
       status,
       ms: Math.round(seconds * 10_000) / 10,
       client: this.clientName,
       clientVersion: this.clientVersion,
-      operation: this.operations.map((o) => o.name ?? '(anonymous)').join(','),
+      operation,
       outcome: worst.outcome,
       code: worst.code,
       ...this.counts,
     };
-    if (status >= 500) this.service.logger.error(line, 'graphql request');
-    else this.service.logger.info(line, 'graphql request');
-    if (this.span) {
-      this.span.setAttributes({ 'http.response.status_code': status, 'graphql.operation.name': line.operation, outcome: worst.outcome });
-      endSpan(this.span, status >= 500 ? new Error(`HTTP ${status}`) : undefined);
-    }
+    if (status >= 500) logger.error(line, 'graphql request');
+    else logger.info(line, 'graphql request');
   }
 }

@@ -1,25 +1,24 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../../errors';
+import type { GraphQLError } from 'graphql';
 import type { RequestTelemetry } from '../../observability/service-telemetry';
 
 /**
- * Logs, with the request id, each error a subgraph masks as "Internal server error." (a bug
- * or an outage, see subgraph-server.ts): its detail is then one search away for whoever is
- * on call, and never in a response.
+ * Logs, with the request id, each error the service will only show as "Internal server
+ * error.": its detail is then one search away for whoever is on call, and never in a
+ * response. `isUnexpected` is the same test the service's error masking applies (a subgraph
+ * and a BFF draw that line differently), so what is masked and what is logged never drift apart.
  */
-export function logUnexpectedErrorsPlugin(): ApolloServerPlugin<{ telemetry: RequestTelemetry }> {
+export function logUnexpectedErrorsPlugin(isUnexpected: (error: GraphQLError) => boolean): ApolloServerPlugin<{ telemetry: RequestTelemetry }> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
-            const original = error.originalError;
-            if (original === undefined || original === null) continue;
-            const code = original instanceof GraphQLError ? original.extensions?.code : undefined;
-            // A deliberate error (one with its own code) is an answer, not an incident.
-            if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) continue;
-            contextValue.telemetry.logger.error({ reqId: contextValue.telemetry.id, err: original, path: error.path?.join('.') }, 'unexpected error');
+            if (!isUnexpected(error)) continue;
+            contextValue.telemetry.logger.error(
+              { reqId: contextValue.telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code },
+              'unexpected error',
+            );
           }
         },
       };
