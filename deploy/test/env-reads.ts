@@ -36,15 +36,15 @@ export interface ServiceEnvReads {
  * Finds the environment variables a process reads, starting at its entry point and
  * following the code that can run, not just every file it imports: modules reached by
  * runtime imports run their top level; functions, classes and constants run only if
- * something that runs refers to them. A BFF imports the subgraph kit, say, but only calls
- * `readGatewaySecret` from its config module, so it must not be charged with the
- * `DATABASE_URL` that `readSubgraphConfig` next to it reads. Third-party code is out of
+ * something that runs refers to them. A BFF imports the platform, say, but only calls
+ * `readGatewaySecret` from it, so it must not be charged with the `DATABASE_URL` that
+ * `readDatabaseUrl` beside it reads. Third-party code is out of
  * scope: what it reads (PG*, proxies) is not part of this project's configuration.
  *
  * A read is `process.env.X`, `env.X`, `env['X']` or `env[CONSTANT]` on anything named
  * `env` or typed like an environment (`Record<string, string | undefined>`), a
  * destructuring of one, or a call to a helper shaped like the kit's (a function with an
- * `env` and a `name` parameter, see `subgraphs/kit/src/config/env.ts`) with the name as
+ * `env` and a `name` parameter, see `platform/src/config/env.ts`) with the name as
  * a literal or a constant.
  */
 export function scanEnvReads(repoRoot: string, entries: readonly string[]): Map<string, ServiceEnvReads> {

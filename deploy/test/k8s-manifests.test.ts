@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { STACK, type StackService } from '@subgraphs/kit/src/launch/stack';
-import { createGraphQLHttpServer } from '@subgraphs/kit/src/http/graphql-http-server';
-import { REPO_ROOT } from '@subgraphs/kit/src/paths';
-import { createRegistryServer } from '../../schema/registry/server';
+import { STACK, type StackService } from '@bff/tools/stack';
+import { createGraphQLHttpServer, REPO_ROOT } from '@bff/platform';
+import { createRegistryServer } from '@bff/schema/registry';
 import { scanEnvReads, type ServiceEnvReads } from './env-reads';
 import { idOf, podTemplate, readYamlDocuments, renderKustomization, type Json, type JsonObject, type Resource } from './kustomize';
 
@@ -37,7 +36,7 @@ const OPTIONAL: Record<string, { reason: string; requiredIn?: RenderName[] }> = 
 /**
  * Variables set for every service although some do not read them yet: the telemetry
  * settings come from the shared ConfigMap, and the registry has no logging or tracing of
- * its own so far (subgraphs and BFFs read them in subgraphs/kit/src/config/telemetry-config.ts).
+ * its own so far (subgraphs and BFFs read them in platform/src/config/telemetry-config.ts).
  */
 const SET_AHEAD_OF_CODE: Record<string, string> = {
   LOG_LEVEL: 'log level (default info)',
@@ -198,7 +197,7 @@ function plainValue(source: EnvSource | undefined): string | undefined {
   return undefined;
 }
 
-/** `node <flags> <loader> <entry>`, as the launcher (subgraphs/kit/src/launch/launcher.ts) runs a service. */
+/** `node <flags> <loader> <entry>`, as the launcher (tools/stack/launcher.ts) runs a service. */
 function expectedCommand(service: StackService): string[] {
   const loader = service.loader === 'tsx-cjs' ? ['--require', 'tsx/cjs'] : ['--import', 'tsx'];
   return ['node', ...(service.nodeFlags ?? []), ...loader, service.entry];
@@ -683,8 +682,8 @@ interface HealthServer {
  * the test can tell that the service really runs it.
  */
 const HEALTH_SERVERS: Record<StackService['kind'], { module: string; start: (ready: boolean) => HealthServer }> = {
-  subgraph: { module: 'subgraphs/kit/src/http/graphql-http-server.ts', start: (ready) => kitServer(ready) },
-  bff: { module: 'subgraphs/kit/src/http/graphql-http-server.ts', start: (ready) => kitServer(ready) },
+  subgraph: { module: 'platform/src/http/graphql-http-server.ts', start: (ready) => kitServer(ready) },
+  bff: { module: 'platform/src/http/graphql-http-server.ts', start: (ready) => kitServer(ready) },
   registry: {
     module: 'schema/registry/server.ts',
     start: (ready) =>

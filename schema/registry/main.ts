@@ -1,18 +1,5 @@
 import { join } from 'node:path';
-import {
-  ConfigError,
-  defaultDataDir,
-  listenOrExplain,
-  migrate,
-  openDatabase,
-  readDatabaseUrl,
-  readIdentifier,
-  readMigrations,
-  readOptionalString,
-  readPort,
-  readString,
-  runService,
-} from '@subgraphs/kit';
+import { ConfigError, defaultDataDir, listenOrExplain, migrate, openDatabase, readDatabaseUrl, readIdentifier, readMigrations, readOptionalString, readPort, readString, runService } from '@bff/platform';
 import { Registry } from './registry';
 import { createRegistryServer } from './server';
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openDatabase, REPO_ROOT, type Database } from '@subgraphs/kit';
-import { describeEachStorage, disposeTestDatabase, openTestDatabase } from '@subgraphs/kit/src/testing';
+import { openDatabase, REPO_ROOT, type Database } from '@bff/platform';
+import { describeEachStorage, disposeTestDatabase, openTestDatabase } from '@bff/platform/testing';
 import type { RegistryServer } from './server';
-import { startTestRegistry, TEST_REGISTRY_TOKEN } from './test-registry';
+import { startTestRegistry, TEST_REGISTRY_TOKEN } from './testing';
 
 const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
 const withBrand = CATALOG_SDL.replace('  "When the product was first listed."', '  "Brand name."\n  brand: String\n  "When the product was first listed."');

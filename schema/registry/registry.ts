@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sha256Hex, type PersistedQueryManifest } from '@bff/core/src/persisted/manifest';
-import type { Database } from '@subgraphs/kit';
+import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
+import type { Database } from '@bff/platform';
 import { buildSchema, parse, validate } from 'graphql';
-import { CLIENTS, composeClient, REPO_ROOT, ROVER_CONFIG, type ClientSchemaSource } from '../src/clients';
+import { CLIENTS, composeClient, ROVER_CONFIG, type ClientSchemaSource } from '../src/clients';
+import { REPO_ROOT } from '@bff/platform';
 import { operationCollector, type RegisteredOperations } from '../src/check/registered-operations';
 import { runChecks } from '../src/check/run-checks';
 import type { CheckReport } from '../src/check/types';
@@ -91,7 +92,7 @@ export class Registry {
     return (await store.latestSubgraphs(this.db)).map((row) => ({ name: row.subgraph, url: row.routing_url, sdl: row.sdl }));
   }
 
-  private async composeAll(db: import('@subgraphs/kit').Queryable, domain: readonly SubgraphSource[]) {
+  private async composeAll(db: import('@bff/platform').Queryable, domain: readonly SubgraphSource[]) {
     const result: Record<string, { version: number; changed: boolean }> = {};
     for (const client of this.clients) {
       const composed = composeClient(client, domain);

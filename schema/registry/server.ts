@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BodyAbortedError, BodyTooLargeError, discardRestOfBody, readBody } from '@subgraphs/kit/src/http/read-body';
-import type { Database } from '@subgraphs/kit';
+import { BodyAbortedError, BodyTooLargeError, discardRestOfBody, readBody } from '@bff/platform';
+import type { Database } from '@bff/platform';
 import * as store from './data/registry-store';
 import { Registry, RegistryError } from './registry';
 

@@ -1,36 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ClientPolicy } from '@bff/core';
-import { mobilePolicy } from '@bff/mobile/src/policy';
-import { webPolicy } from '@bff/web/src/policy';
+import { CLIENTS as CLIENT_FILES, clientFiles, EXPERIENCE_ROUTING_URL, EXPERIENCE_SUBGRAPH_NAME, readPolicyOf, type ClientFiles, type ClientPolicy } from '@bff/formats';
+import { REPO_ROOT } from '@bff/platform';
 import { composeSupergraph, loadSubgraphSources, type CompositionProblem, type SubgraphSource } from './compose';
 import { applyContract } from './contract';
 import { readRoverConfig } from './rover-config';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const ROVER_CONFIG = resolve(REPO_ROOT, 'rover.yaml');
 
-/**
- * The experience subgraph runs inside its BFF's process, so its routing URL is not an HTTP
- * address: the BFF kit recognises this name and serves it without a network hop.
- */
-export const EXPERIENCE_SUBGRAPH_NAME = 'experience';
-export const EXPERIENCE_ROUTING_URL = 'in-process://experience';
-
+/** What the toolchain needs of a client: its policy (read from its file, not from the BFF's code) and its experience schema. */
 export interface ClientSchemaSource {
   policy: ClientPolicy;
   experienceSchemaFile: string;
 }
 
-export const CLIENTS: readonly ClientSchemaSource[] = [
-  { policy: webPolicy, experienceSchemaFile: resolve(REPO_ROOT, 'bffs/web/experience/schema.graphql') },
-  { policy: mobilePolicy, experienceSchemaFile: resolve(REPO_ROOT, 'bffs/mobile/experience/schema.graphql') },
-];
+export function clientSchemaSource(client: ClientFiles): ClientSchemaSource {
+  return { policy: readPolicyOf(client), experienceSchemaFile: client.experienceSchemaFile };
+}
+
+/** Every client, as its files say when the toolchain starts. */
+export const CLIENTS: readonly ClientSchemaSource[] = CLIENT_FILES.map(clientSchemaSource);
 
 /** Where a client's checked-in artifacts live. */
 export function clientArtifacts(client: string) {
-  const dir = resolve(REPO_ROOT, 'schema', 'clients', client);
-  return { dir, supergraph: resolve(dir, 'supergraph.graphql'), apiSchema: resolve(dir, 'api-schema.graphql') };
+  const files = clientFiles(client);
+  return { dir: files.artifactsDir, supergraph: files.supergraphFile, apiSchema: files.apiSchemaFile };
 }
 
 export type ClientComposition =

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import type { PersistedOperation } from '@bff/core/src/persisted/manifest';
-import { sha256Hex } from '@bff/core/src/persisted/manifest';
+import type { PersistedOperation } from '@bff/formats';
+import { sha256Hex } from '@bff/formats';
 
 export class OperationsError extends Error {
   override name = 'OperationsError';

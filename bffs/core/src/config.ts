@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@subgraphs/kit';
+import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@bff/platform';
 import { DEVELOPMENT_JWT, type JwtConfig } from './auth/authenticator';
-import type { BffMode } from './server/create-bff-server';
+import type { BffMode } from './bff-mode';
 
 export interface BffConfig {
   host: string;

@@ -3,13 +3,8 @@ import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode } from 'graphql';
 
-/**
- * A BFF's experience subgraph runs inside the BFF's own process. In the client's
- * supergraph it is the subgraph of this name, with this routing URL (not an HTTP
- * address); the gateway serves it without a network hop.
- */
-export const EXPERIENCE_SUBGRAPH_NAME = 'experience';
-export const EXPERIENCE_ROUTING_URL = 'in-process://experience';
+/** The experience subgraph's name and routing URL in a client's supergraph (see @bff/formats). */
+export { EXPERIENCE_ROUTING_URL, EXPERIENCE_SUBGRAPH_NAME } from '@bff/formats';
 
 export interface ExperienceSubgraph {
   typeDefs: DocumentNode;

@@ -3,7 +3,7 @@
  * supergraph, a policy and an optional experience subgraph), `ClientPolicy`, the
  * experience-subgraph constants, and `startBffProcess` (a BFF process's main).
  */
-export * from './policy';
+export * from './gateway/create-gateway';
 export * from './experience';
 export * from './server/context';
 export * from './server/create-bff-server';

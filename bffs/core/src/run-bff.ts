@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, listenOrExplain, readTelemetryConfig, REPO_ROOT, runService, ServiceTelemetry, type TelemetryConfig } from '@subgraphs/kit';
+import { ConfigError, listenOrExplain, readTelemetryConfig, REPO_ROOT, runService, ServiceTelemetry, type TelemetryConfig } from '@bff/platform';
 import { readBffConfig, type BffConfig } from './config';
 import type { ExperienceSubgraph } from './experience';
-import type { ClientPolicy } from './policy';
+import type { ClientPolicy } from '@bff/formats';
 import { createAuthenticator } from './auth/authenticator';
 import { startRegistryPoller } from './managed/registry-poller';
 import { createBffServer } from './server/create-bff-server';

@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { BatchHttpLink } from '@apollo/client/link/batch-http';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
-import { REPO_ROOT } from '@subgraphs/kit';
+import { REPO_ROOT } from '@bff/platform';
 import { getOperationAST, type DocumentNode } from 'graphql';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import type { PersistedQueryManifest } from '../src/persisted/manifest';
-import { sha256Hex } from '../src/persisted/manifest';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import type { PersistedQueryManifest } from '@bff/formats';
+import { sha256Hex } from '@bff/formats';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 const operation = (client: string, name: string): DocumentNode =>

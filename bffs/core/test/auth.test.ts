@@ -1,6 +1,6 @@
 import { dataset } from '@subgraphs/kit';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
 import { SignJWT } from 'jose';
 import { DEVELOPMENT_JWT } from '../src';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';

@@ -3,11 +3,11 @@ import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { resolve } from 'node:path';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import { REPO_ROOT } from '@subgraphs/kit';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import { REPO_ROOT } from '@bff/platform';
 import type { BffDefinition, BffMode } from '../src';
-import { sha256Hex, type PersistedQueryManifest } from '../src/persisted/manifest';
+import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 /**

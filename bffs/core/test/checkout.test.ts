@@ -1,5 +1,5 @@
-import { webBff } from '@bff/web/src/bff';
-import { ErrorCode } from '@subgraphs/kit';
+import { webBff } from '@bff/web';
+import { ErrorCode } from '@bff/platform';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 const placeOrder = (key: string, productId: string, quantity = 1) => ({

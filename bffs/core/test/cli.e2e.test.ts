@@ -5,8 +5,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeSupergraph } from '@bff/schema';
-import { apolloLifecycle, createGraphQLHttpServer, type ApolloLifecycle } from '@subgraphs/kit';
-import { freePort, startTsProcess, type TestProcess } from '@subgraphs/kit/src/testing';
+import { apolloLifecycle, createGraphQLHttpServer, type ApolloLifecycle, freePort } from '@bff/platform';
+import { startTsProcess, type TestProcess } from '@bff/platform/testing';
 import { parse } from 'graphql';
 
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';

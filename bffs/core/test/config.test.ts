@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError } from '@subgraphs/kit';
+import { ConfigError } from '@bff/platform';
 import { readBffConfig } from '../src/config';
 import { redactedUrl } from '../src/shared-state/redis-connection';
 

@@ -1,4 +1,4 @@
-import { webBff } from '@bff/web/src/bff';
+import { webBff } from '@bff/web';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 

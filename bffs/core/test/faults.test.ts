@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import { ErrorCode, REPO_ROOT } from '@subgraphs/kit';
-import type { PersistedQueryManifest } from '../src/persisted/manifest';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import { ErrorCode, REPO_ROOT } from '@bff/platform';
+import type { PersistedQueryManifest } from '@bff/formats';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
@@ -29,8 +29,17 @@ function expectOnlyUnavailable(errors: any[]): void {
   }
 }
 
+// One stack for the whole file: starting five subgraphs is the slow part, and each
+// describe below puts its own fault proxies and BFFs in front of them.
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
 describe('a subgraph that fails costs only its fields', () => {
-  let stack: TestStack;
   let reviews: FaultProxy;
   let orders: FaultProxy;
   let inventory: FaultProxy;
@@ -39,7 +48,6 @@ describe('a subgraph that fails costs only its fields', () => {
   let sku: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
     reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
     orders = await startFaultProxy(stack.subgraphUrls.orders!);
     inventory = await startFaultProxy(stack.subgraphUrls.inventory!);
@@ -52,7 +60,6 @@ describe('a subgraph that fails costs only its fields', () => {
     sku = first.body.data.products.nodes[0].sku;
   });
   afterAll(async () => {
-    await stack?.stop();
     await reviews?.stop();
     await orders?.stop();
     await inventory?.stop();
@@ -153,13 +160,11 @@ describe('a subgraph that fails costs only its fields', () => {
 });
 
 describe('the circuit breaker', () => {
-  let stack: TestStack;
   let reviews: FaultProxy;
   let web: TestBff;
   const query = { query: '{ products(first: 2) { nodes { name ratingSummary { count } } } }' };
 
   beforeAll(async () => {
-    stack = await startTestStack();
     reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
     web = await stack.bff(withFetchPolicy(webBff, { breakerFailureThreshold: 3, breakerOpenMs: 400 }), 'production', {
       subgraphUrls: { ...stack.subgraphUrls, reviews: reviews.url },
@@ -167,7 +172,6 @@ describe('the circuit breaker', () => {
     expect((await readiness(web)).body).toMatchObject({ status: 'ready', subgraphs: { reviews: 'closed' } });
   });
   afterAll(async () => {
-    await stack?.stop();
     await reviews?.stop();
   });
 

@@ -1,4 +1,4 @@
-import { webBff } from '@bff/web/src/bff';
+import { webBff } from '@bff/web';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 describe('what the BFF sends to subgraphs', () => {
@@ -50,7 +50,7 @@ describe('readiness', () => {
   test('a BFF is not ready while one of its subgraphs has never answered', async () => {
     const { readFileSync } = await import('node:fs');
     const { checkedInSupergraph, createBffServer } = await import('../src');
-    const { freePort } = await import('@subgraphs/kit/src/testing');
+    const { freePort } = await import('@bff/platform');
     const nowhere = `http://127.0.0.1:${await freePort()}/graphql`;
     const bff = createBffServer({
       policy: webBff.policy,

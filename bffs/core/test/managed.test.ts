@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { catalogSubgraph } from '@subgraphs/catalog';
-import { disposeTestDatabase, openTestDatabase } from '@subgraphs/kit/src/testing';
-import { REPO_ROOT, type Database } from '@subgraphs/kit';
-import { startTestRegistry, TEST_REGISTRY_TOKEN } from '@bff/schema/registry/test-registry';
-import type { RegistryServer } from '@bff/schema/registry/server';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
+import { disposeTestDatabase, openTestDatabase } from '@bff/platform/testing';
+import { REPO_ROOT, type Database } from '@bff/platform';
+import { startTestRegistry, TEST_REGISTRY_TOKEN } from '@bff/schema/registry/testing';
+import type { RegistryServer } from '@bff/schema/registry';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
 import { createBffServer, startRegistryPoller, type BffServer, type RegistryPoller } from '../src';
 import { startTestStack, type TestStack } from './support/test-stack';
 

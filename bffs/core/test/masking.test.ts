@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import { CapturedLog, capturedTelemetry, freePort } from '@subgraphs/kit/src/testing';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import { CapturedLog, capturedTelemetry } from '@bff/platform/testing';
+import { freePort } from '@bff/platform';
 import { checkedInSupergraph, createBffServer } from '../src';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import { REPO_ROOT, SpanKind } from '@subgraphs/kit';
-import { CapturedLog, capturedTelemetry, metricValue, startOtlpReceiver, type OtlpReceiver } from '@subgraphs/kit/src/testing';
-import { sha256Hex, type PersistedQueryManifest } from '../src/persisted/manifest';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import { REPO_ROOT, SpanKind, metricValue } from '@bff/platform';
+import { CapturedLog, capturedTelemetry, startOtlpReceiver, type OtlpReceiver } from '@bff/platform/testing';
+import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 const HOME_PAGE = print('schema/operations/web/HomePage.graphql');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import { REPO_ROOT } from '@subgraphs/kit';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import { REPO_ROOT } from '@bff/platform';
 import { deepMerge } from '../src/gateway/plan-execution';
 import { startFaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';

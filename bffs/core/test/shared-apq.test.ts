@@ -1,7 +1,7 @@
-import { webBff } from '@bff/web/src/bff';
-import { ErrorCode } from '@subgraphs/kit';
-import { describeWithRedis, testRedisUrl } from '@subgraphs/kit/src/testing';
-import { sha256Hex } from '../src/persisted/manifest';
+import { webBff } from '@bff/web';
+import { ErrorCode } from '@bff/platform';
+import { describeWithRedis, testRedisUrl } from '@bff/platform/testing';
+import { sha256Hex } from '@bff/formats';
 import { sharedApqStore } from '../src/persisted/redis-apq-store';
 import { connectRedis, type RedisConnection } from '../src/shared-state/redis-connection';
 import { startTestStack, type TestBff, type TestStack } from './support/test-stack';

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mobileBff } from '@bff/mobile/src/bff';
-import { webBff } from '@bff/web/src/bff';
-import { DEVELOPMENT_GATEWAY_SECRET, ErrorCode, REPO_ROOT } from '@subgraphs/kit';
-import { freePort, startTsProcess, type TestProcess } from '@subgraphs/kit/src/testing';
-import type { PersistedQueryManifest } from '../src/persisted/manifest';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import { DEVELOPMENT_GATEWAY_SECRET, ErrorCode, REPO_ROOT, freePort } from '@bff/platform';
+import { startTsProcess, type TestProcess } from '@bff/platform/testing';
+import type { PersistedQueryManifest } from '@bff/formats';
 import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
 const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;

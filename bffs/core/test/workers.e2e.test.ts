@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '@subgraphs/kit';
-import { freePort, pidsWithEnv, startTsProcess, type TestProcess } from '@subgraphs/kit/src/testing';
+import { REPO_ROOT, freePort } from '@bff/platform';
+import { pidsWithEnv, startTsProcess, type TestProcess } from '@bff/platform/testing';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startTestStack, type TestStack } from './support/test-stack';
 

@@ -1,5 +1,6 @@
 import { requireProvided } from '@bff/core';
-import { badUserInput, money } from '@subgraphs/kit';
+import { badUserInput } from '@bff/platform';
+import { money } from '@bff/formats';
 
 /**
  * Resolvers of the mobile experience subgraph. Pure functions of the @requires'd domain

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { experienceSubgraph, type BffDefinition } from '@bff/core';
+import { clientFiles, readPolicyOf } from '@bff/formats';
 import { mobileExperienceResolvers } from '../experience/resolvers';
-import { mobilePolicy } from './policy';
 
-/** The mobile BFF: its policy plus its in-process experience subgraph. Everything else is @bff/core. */
+/** The mobile BFF: its policy (`policy.yaml`) plus its in-process experience subgraph. Everything else is @bff/core. */
 export const mobileBff: BffDefinition = {
-  policy: mobilePolicy,
-  experience: experienceSubgraph(join(__dirname, '..', 'experience'), mobileExperienceResolvers),
+  policy: readPolicyOf('mobile'),
+  experience: experienceSubgraph(clientFiles('mobile').experienceDir, mobileExperienceResolvers),
 };

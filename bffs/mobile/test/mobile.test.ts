@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createBffServer, checkedInSupergraph } from '@bff/core';
-import { describeBffConformance } from '@bff/core/test/conformance';
-import { bearer, startTestStack, type TestBff, type TestStack } from '@bff/core/test/support/test-stack';
-import type { PersistedQueryManifest } from '@bff/core/src/persisted/manifest';
-import { sha256Hex } from '@bff/core/src/persisted/manifest';
-import { REPO_ROOT } from '@subgraphs/kit';
+import { describeBffConformance, bearer, startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
+import type { PersistedQueryManifest } from '@bff/formats';
+import { sha256Hex } from '@bff/formats';
+import { REPO_ROOT } from '@bff/platform';
 import { mobileBff } from '../src/bff';
 
 describeBffConformance(mobileBff);

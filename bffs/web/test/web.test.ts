@@ -1,7 +1,5 @@
-import { sha256Hex } from '@bff/core/src/persisted/manifest';
-import { describeBffConformance } from '@bff/core/test/conformance';
-import { queryOverDepth } from '@bff/core/test/support/limit-queries';
-import { startTestStack, type TestBff, type TestStack } from '@bff/core/test/support/test-stack';
+import { sha256Hex } from '@bff/formats';
+import { describeBffConformance, queryOverDepth, startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
 import { webBff } from '../src/bff';
 
 describeBffConformance(webBff);

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ClientPolicy } from '@bff/core';
-import { readManifest } from '@bff/core/src/persisted/manifest';
-import { REPO_ROOT } from '../clients';
+import { readManifest, type ClientPolicy } from '@bff/formats';
+import { REPO_ROOT } from '@bff/platform';
 import { readOperations } from '../operations';
 
 export interface RegisteredOperation {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { CLIENTS, REPO_ROOT } from '../clients';
+import { CLIENTS } from '../clients';
+import { REPO_ROOT } from '@bff/platform';
 import { runChecks } from './run-checks';
 
 const catalogSdl = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { clientArtifacts, composeAllClients, REPO_ROOT } from '../clients';
+import { clientArtifacts, composeAllClients } from '../clients';
+import { REPO_ROOT } from '@bff/platform';
 
 /**
  * `npm run schema:compose`: composes each client's supergraph (domain subgraphs from

@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSchema, parse, validate } from 'graphql';
-import type { PersistedQueryManifest } from '@bff/core/src/persisted/manifest';
-import { clientArtifacts, CLIENTS, REPO_ROOT } from '../clients';
+import type { PersistedQueryManifest } from '@bff/formats';
+import { clientArtifacts, CLIENTS } from '../clients';
+import { REPO_ROOT } from '@bff/platform';
 import { OperationsError, readOperations } from '../operations';
 
 const USAGE = 'usage: npm run pq:manifest -- --client <mobile|web> --version <x.y.z> [--force]';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createSubgraphServer, type Database, type SubgraphDefinition, type SubgraphServerOptions } from '@subgraphs/kit';
+import { createSubgraphServer, type SubgraphDefinition, type SubgraphServerOptions } from '@subgraphs/kit';
+import { type Database } from '@bff/platform';
 import { createAccountsLoaders, type AccountsLoaders } from './data/loaders';
 import { accountsSeed } from './data/seed';
 import { resolvers } from './resolvers';

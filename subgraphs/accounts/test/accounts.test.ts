@@ -1,5 +1,6 @@
 import { dataset } from '@subgraphs/kit';
-import { asUser, describeEachStorage, representations, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { asUser, representations, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
+import { describeEachStorage } from '@bff/platform/testing';
 import { accountsSubgraph } from '../src/server';
 
 describeEachStorage('accounts subgraph', (backend) => {

@@ -1,5 +1,6 @@
 import { dataset, encodeCursor } from '@subgraphs/kit';
-import { describeEachStorage, representations, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { describeEachStorage } from '@bff/platform/testing';
+import { representations, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
 import { catalogSubgraph } from '../src/server';
 
 const productIds = (n: number) => dataset().products.slice(0, n).map((p) => p.id);

@@ -1,5 +1,7 @@
-import { dataset, money } from '@subgraphs/kit';
-import { describeEachStorage, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { dataset } from '@subgraphs/kit';
+import { money } from '@bff/formats';
+import { describeEachStorage } from '@bff/platform/testing';
+import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
 import { inventorySubgraph } from '../src/server';
 
 /** What the gateway sends inventory: the key plus the @requires fields from catalog. */

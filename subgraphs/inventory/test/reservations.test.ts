@@ -1,5 +1,6 @@
 import { dataset } from '@subgraphs/kit';
-import { describeEachStorage, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { describeEachStorage } from '@bff/platform/testing';
+import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
 import { inventorySubgraph } from '../src/server';
 import { stockFixture } from './support/stock-fixture';
 

@@ -1,13 +1,6 @@
-import { ConfigError } from './config/env';
+import { ConfigError, readTelemetryConfig, type TelemetryConfig, ServiceTelemetry, openDatabase, DataDirInUseError, migrate, readMigrations, listenOrExplain, runService } from '@bff/platform';
 import { readSubgraphConfig, type SubgraphConfig } from './config/subgraph-config';
-import { readTelemetryConfig, type TelemetryConfig } from './config/telemetry-config';
-import { ServiceTelemetry } from './observability/service-telemetry';
-import { openDatabase } from './db/database';
-import { DataDirInUseError } from './db/data-dir-lock';
-import { migrate, readMigrations } from './db/migrate';
 import { createSubgraphServer, type SubgraphDefinition } from './graphql/subgraph-server';
-import { listenOrExplain } from './process/listen-or-explain';
-import { runService } from './process/run-service';
 
 /** The `main` of every subgraph process: config, storage, migrations and seed, then serve. */
 export function startSubgraphProcess<Loaders, Services>(definition: SubgraphDefinition<Loaders, Services>): void {

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { badUserInput, createSubgraphServer, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, migrate, readMigrations } from '../src';
-import { disposeTestDatabase, openTestDatabase } from '../src/testing';
+import { badUserInput, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, migrate, readMigrations, metricValue } from '@bff/platform';
+import { createSubgraphServer } from '../src';
+import { disposeTestDatabase, openTestDatabase, CapturedLog, capturedTelemetry } from '@bff/platform/testing';
+import { startTestSubgraph, type TestSubgraph } from '../src/testing';
 import http from 'node:http';
-import { CapturedLog, capturedTelemetry, metricValue, startTestSubgraph, type TestSubgraph } from '../src/testing';
 import type { SubgraphContext, SubgraphDefinition } from '../src';
 
 /** A minimal subgraph that exercises what the kit adds around GraphQL. */

@@ -1,4 +1,4 @@
-import { ConfigError, readHttpUrl, readPositiveInt } from '@subgraphs/kit';
+import { ConfigError, readHttpUrl, readPositiveInt } from '@bff/platform';
 
 /** The variable that tells orders where inventory's GraphQL endpoint is. */
 export const INVENTORY_URL_VARIABLE = 'INVENTORY_URL';

@@ -1,4 +1,5 @@
-import { forbidden, unauthenticated, type RequestUser, type SubgraphContext } from '@subgraphs/kit';
+import { forbidden, unauthenticated, type RequestUser } from '@bff/platform';
+import { type SubgraphContext } from '@subgraphs/kit';
 import type { OrdersLoaders } from './data/loaders';
 import type { InventoryClient } from './inventory/inventory-client';
 

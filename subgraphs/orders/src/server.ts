@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createSubgraphServer, type Database, type SubgraphDefinition, type SubgraphServerOptions } from '@subgraphs/kit';
+import { createSubgraphServer, type SubgraphDefinition, type SubgraphServerOptions } from '@subgraphs/kit';
+import { type Database } from '@bff/platform';
 import { INVENTORY_URL_VARIABLE, readOrdersConfig } from './config';
 import type { OrdersServices } from './context';
 import { createOrdersLoaders, type OrdersLoaders } from './data/loaders';

@@ -1,5 +1,6 @@
 import { dataset, encodeInstantCursor, quoteShipping } from '@subgraphs/kit';
-import { asUser, describeEachStorage, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { asUser, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
+import { describeEachStorage } from '@bff/platform/testing';
 import { inventorySubgraph } from '@subgraphs/inventory';
 import { ordersSubgraph } from '../src/server';
 

@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { dataset, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, REPO_ROOT } from '@subgraphs/kit';
+import { dataset } from '@subgraphs/kit';
+import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER, REPO_ROOT, freePort } from '@bff/platform';
 import { inventorySubgraph } from '@subgraphs/inventory';
-import { asUser, freePort, startTestSubgraph, startTsProcess, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { asUser, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
+import { startTsProcess } from '@bff/platform/testing';
 
 const ENTRY = 'subgraphs/orders/src/index.ts';
 const BUYER = asUser('u-020', ['orders:read', 'orders:write']);

@@ -1,10 +1,12 @@
 import { dataset } from '@subgraphs/kit';
 import { inventorySubgraph } from '@subgraphs/inventory';
-import { asUser, describeEachStorage, freePort, startTestSubgraph, type TestResponse, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { asUser, startTestSubgraph, type TestResponse, type TestSubgraph } from '@subgraphs/kit/testing';
+import { describeEachStorage } from '@bff/platform/testing';
+import { freePort } from '@bff/platform';
 import { reservationIdFor } from '../src/inventory/reservation-id';
 import { ordersSubgraph } from '../src/server';
 import { startBreakableHop, type BreakableHop } from './support/breakable-hop';
-import { stockFixture } from '@subgraphs/inventory/test/support/stock-fixture';
+import { stockFixture } from '@subgraphs/inventory/testing';
 
 const PLACE = /* GraphQL */ `
   mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id number status lines { product { id } quantity } } }`;

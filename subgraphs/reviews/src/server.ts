@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { createSubgraphServer, type Database, type SubgraphDefinition, type SubgraphServerOptions } from '@subgraphs/kit';
+import { createSubgraphServer, type SubgraphDefinition, type SubgraphServerOptions } from '@subgraphs/kit';
+import { type Database } from '@bff/platform';
 import { createReviewsLoaders, type ReviewsLoaders } from './data/loaders';
 import { reviewsSeed } from './data/seed';
 import { resolvers } from './resolvers';

@@ -1,5 +1,6 @@
 import { dataset } from '@subgraphs/kit';
-import { describeEachStorage, representations, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import { describeEachStorage } from '@bff/platform/testing';
+import { representations, startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
 import { reviewsSubgraph } from '../src/server';
 
 /** Expected newest-first review ids of one product, computed from the seed itself. */

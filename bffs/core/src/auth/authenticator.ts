@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, rejection, type Rejection } from '@bff/platform';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
 /** Who a verified token says the caller is. */

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '@subgraphs/kit';
-import { DEFAULT_CLIENT_POLICY, type ClientPolicy } from '../policy';
+import { DEFAULT_CLIENT_POLICY, isClientName, readClientPolicy, readPolicyOf, type ClientPolicy } from '@bff/formats';
 import { startBffProcess } from '../run-bff';
 
-const USAGE = `usage: npm run bff -- --supergraph <file> [--policy <web|mobile|policy.json>] [--port <n>] [--host <addr>]
+const USAGE = `usage: npm run bff -- --supergraph <file> [--policy <web|mobile|policy.yaml|policy.json>] [--port <n>] [--host <addr>]
 
 Serves any supergraph with the BFF kit, without an experience subgraph. Subgraphs are reached
 at the supergraph's routing URLs (override one with SUBGRAPH_URL_<NAME>). The BFF environment
@@ -16,26 +15,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** `web` and `mobile` name the BFFs' own policies; anything else is a JSON file of a policy. */
+/** A client's name (`web`, `mobile`) is that client's policy; anything else is a policy file (YAML or JSON). */
 function loadPolicy(name: string | undefined): ClientPolicy {
   if (name === undefined) return DEFAULT_CLIENT_POLICY;
-  const preset = resolve(REPO_ROOT, 'bffs', name, 'src', 'policy.ts');
-  if (/^[a-z][a-z0-9-]*$/.test(name) && existsSync(preset)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exported = Object.values(require(preset) as Record<string, unknown>)[0];
-    return exported as ClientPolicy;
-  }
   try {
-    // A policy file says what differs from the default; everything it leaves out is the default's.
-    const given = JSON.parse(readFileSync(name, 'utf8')) as Partial<ClientPolicy>;
-    return {
-      ...DEFAULT_CLIENT_POLICY,
-      ...given,
-      limits: { ...DEFAULT_CLIENT_POLICY.limits, ...given.limits },
-      subgraphFetch: { ...DEFAULT_CLIENT_POLICY.subgraphFetch, ...given.subgraphFetch },
-    };
+    if (isClientName(name)) return readPolicyOf(name);
+    return readClientPolicy(resolve(process.env.INIT_CWD ?? process.cwd(), name));
   } catch (error) {
-    return fail(`--policy ${name}: neither a BFF name (web, mobile) nor a readable JSON policy file (${(error as Error).message})`);
+    return fail(`--policy ${name}: ${(error as Error).message}`);
   }
 }
 

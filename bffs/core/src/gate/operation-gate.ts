@@ -1,5 +1,5 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
-import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, rejection, type Rejection } from '@bff/platform';
 import {
   getOperationAST,
   GraphQLError,
@@ -18,7 +18,7 @@ import { MaxCostRule } from '../limits/MaxCostRule';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';
-import type { OperationLimits } from '../policy';
+import type { OperationLimits } from '@bff/formats';
 import { MalformedRequestError, parseGraphQLRequest, rebuildRequest, type OperationRequest } from './graphql-request';
 import { LruCache } from './lru-cache';
 import { operationToRun } from './operation-to-run';

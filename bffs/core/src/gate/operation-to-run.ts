@@ -1,4 +1,4 @@
-import { ErrorCode, rejection, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, rejection, type Rejection } from '@bff/platform';
 import { getOperationAST, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 
 /**

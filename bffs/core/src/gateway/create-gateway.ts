@@ -2,7 +2,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
-import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '../policy';
+import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '@bff/formats';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
 import type { BffMetrics } from '../server/bff-metrics';

@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { performance } from 'node:perf_hooks';
-import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry, type Span } from '@subgraphs/kit';
+import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry, type Span } from '@bff/platform';
 import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { classifyFetchFailure } from '../resilience/fetch-failure';

@@ -4,7 +4,7 @@ import { operationFromDocument, type FieldSelection, type Operation, type Schema
 import type { PlanNode, QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { createHash } from 'node:crypto';
 import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { endSpan, type RequestTelemetry } from '@subgraphs/kit';
+import { endSpan, type RequestTelemetry } from '@bff/platform';
 import { LruCache } from '../gate/lru-cache';
 import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-execution';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';

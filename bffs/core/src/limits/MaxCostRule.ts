@@ -1,4 +1,4 @@
-import { ErrorCode } from '@subgraphs/kit';
+import { ErrorCode } from '@bff/platform';
 import {
   getNamedType,
   getNullableType,

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@subgraphs/kit';
+import { ErrorCode } from '@bff/platform';
 import { Kind, type ValidationRule } from 'graphql';
 import { fragmentsOf, isIntrospection, measureWithFragments } from './fragments';
 import { limitExceeded } from './limit-error';

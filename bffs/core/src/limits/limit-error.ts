@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { rejection, type ErrorCode, type Rejection } from '@subgraphs/kit';
+import { rejection, type ErrorCode, type Rejection } from '@bff/platform';
 
 export function limitMessage(what: string, limitName: string, limit: number, measured: number): string {
   return `${what} is ${measured}, over this client's limit of ${limit} (${limitName}).`;

@@ -1,4 +1,4 @@
-import { ErrorCode, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, type Rejection } from '@bff/platform';
 import { countTokens } from './count-tokens';
 import { limitRejection } from './limit-error';
 

@@ -1,4 +1,4 @@
-import type { PersistedQueryManifest } from '../persisted/manifest';
+import type { PersistedQueryManifest } from '@bff/formats';
 import type { BffServer } from '../server/create-bff-server';
 
 export interface RegistryPollerOptions {

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { ErrorCode, REPO_ROOT, rejection, type Rejection } from '@subgraphs/kit';
+import { ErrorCode, REPO_ROOT, rejection, type Rejection } from '@bff/platform';
 import type { GraphQLSchema } from 'graphql';
 import type { OperationRequest } from '../gate/graphql-request';
-import type { PersistedQueryPolicy } from '../policy';
+import type { PersistedQueryPolicy } from '@bff/formats';
 import { NO_BFF_METRICS, type BffMetrics } from '../server/bff-metrics';
-import type { BffMode } from '../server/create-bff-server';
+import type { BffMode } from '../bff-mode';
 import type { ApqStore } from './apq-store';
-import { sha256Hex, type PersistedQueryManifest } from './manifest';
+import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import { loadSafelist, safelistOf, type SafelistedOperation } from './safelist';
 
 export interface PersistedQueryHandlers {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { ManifestError, readManifest, type PersistedQueryManifest } from './manifest';
+import { ManifestError, readManifest, type PersistedQueryManifest } from '@bff/formats';
 
 export interface SafelistedOperation {
   id: string;

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { StartingService } from '@subgraphs/kit';
+import type { StartingService } from '@bff/platform';
 
 /**
  * `WORKERS=N`: N processes of one BFF on one port (node:cluster), so a BFF can use every

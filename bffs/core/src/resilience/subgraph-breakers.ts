@@ -1,4 +1,4 @@
-import type { SubgraphFetchPolicy } from '../policy';
+import type { SubgraphFetchPolicy } from '@bff/formats';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker';
 
 /**

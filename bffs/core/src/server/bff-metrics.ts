@@ -1,4 +1,4 @@
-import type { ServiceTelemetry } from '@subgraphs/kit';
+import type { ServiceTelemetry } from '@bff/platform';
 
 /** How one subgraph fetch ended, as the BFF saw it. */
 export type FetchOutcome = 'ok' | 'http_error' | 'timeout' | 'connection' | 'circuit_open' | 'error';

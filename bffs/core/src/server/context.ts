@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, firstHeaderValue, REQUEST_ID_HEADER, type RequestTelemetry } from '@subgraphs/kit';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, firstHeaderValue, REQUEST_ID_HEADER, type RequestTelemetry } from '@bff/platform';
 import type { VerifiedUser } from '../auth/authenticator';
 
 export { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, REQUEST_ID_HEADER };

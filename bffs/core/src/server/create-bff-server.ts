@@ -2,31 +2,22 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type VerifiedUser } from '../auth/authenticator';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import {
-  apolloLifecycle,
-  createGraphQLHttpServer,
-  DEVELOPMENT_GATEWAY_SECRET,
-  ErrorCode,
-  logUnexpectedErrorsPlugin,
-  operationTelemetryPlugin,
-  ServiceTelemetry,
-  type ApolloLifecycle,
-  type GraphQLHttpServer,
-} from '@subgraphs/kit';
+import { apolloLifecycle, createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type ApolloLifecycle, type GraphQLHttpServer } from '@bff/platform';
 import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
-import type { PersistedQueryManifest } from '../persisted/manifest';
+import type { PersistedQueryManifest } from '@bff/formats';
 import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
-import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy } from '../policy';
+import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy } from '@bff/formats';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
 import { isDeliberate, maskError } from './mask-errors';
 import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
-import { buildSupergraphState, type BffMode, type SupergraphState } from './supergraph-state';
+import type { BffMode } from '../bff-mode';
+import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 import { createBffMetrics } from './bff-metrics';
 import { registeredOperationNames } from './registered-operations';
 
-export type { BffMode } from './supergraph-state';
+export type { BffMode } from '../bff-mode';
 
 export interface BffServerOptions {
   policy: ClientPolicy;

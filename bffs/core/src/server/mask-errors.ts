@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '@subgraphs/kit';
+import { ErrorCode } from '@bff/platform';
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 /** Extensions a client may see; anything else (a subgraph's URL and response body, stack traces) stays inside. */

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '@subgraphs/kit';
+import { REPO_ROOT } from '@bff/platform';
 import { Kind, parse } from 'graphql';
 
 /**

@@ -1,4 +1,4 @@
-import { GATEWAY_CREDENTIAL_HEADER, type ReadinessReport } from '@subgraphs/kit';
+import { GATEWAY_CREDENTIAL_HEADER, type ReadinessReport } from '@bff/platform';
 import type { CircuitState } from '../resilience/circuit-breaker';
 import type { SubgraphBreakers } from '../resilience/subgraph-breakers';
 

@@ -1,19 +1,17 @@
 import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
+import type { BffMode } from '../bff-mode';
 import { EXPERIENCE_SUBGRAPH_NAME } from '../experience';
 import { accessRequirementsFromSupergraph } from '../auth/access-requirements';
 import { authorizeOperation } from '../auth/authorize-operation';
 import { createOperationGate, type OperationGate } from '../gate/operation-gate';
 import { costModelFromSupergraph } from '../limits/cost-model';
 import type { ApqStore } from '../persisted/apq-store';
-import type { PersistedQueryManifest } from '../persisted/manifest';
+import type { PersistedQueryManifest, ClientPolicy } from '@bff/formats';
 import { persistedQueryHandlers } from '../persisted/persisted-queries';
-import type { ClientPolicy } from '../policy';
 import type { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import type { BffMetrics } from './bff-metrics';
-import type { ReadinessReport } from '@subgraphs/kit';
+import type { ReadinessReport } from '@bff/platform';
 import { subgraphReadiness, type RemoteSubgraph } from './subgraph-readiness';
-
-export type BffMode = 'development' | 'production';
 
 /**
  * Everything a BFF derives from one supergraph (and, for a safelisted client, one set of

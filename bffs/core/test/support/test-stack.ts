@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { accountsSubgraph } from '@subgraphs/accounts';
 import { catalogSubgraph } from '@subgraphs/catalog';
 import { inventorySubgraph } from '@subgraphs/inventory';
-import type { ServiceTelemetry } from '@subgraphs/kit';
-import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/src/testing';
+import type { ServiceTelemetry } from '@bff/platform';
+import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
 import { ordersSubgraph } from '@subgraphs/orders';
 import { reviewsSubgraph } from '@subgraphs/reviews';
-import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer, type BffServerOptions, type SubgraphFetchPolicy } from '../../src';
+import { checkedInSupergraph, createBffServer, DEVELOPMENT_JWT, mintToken, type BffDefinition, type BffMode, type BffServer, type BffServerOptions } from '../../src';
+import type { SubgraphFetchPolicy } from '@bff/formats';
 
 export interface TestBff {
   url: string;

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { runService } from '@subgraphs/kit';
+import { runService } from '@bff/platform';
 import { reportWorkerStarted, superviseWorkers } from '../../src/process/workers';
 
 /**

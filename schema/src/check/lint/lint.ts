@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { GraphQLSchema } from 'graphql';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../../clients';
+import { REPO_ROOT } from '@bff/platform';
 import type { LintFinding } from '../types';
 import { fieldDescriptionsRule } from './field-descriptions';
 import type { LintInput, LintRule } from './lint-rule';

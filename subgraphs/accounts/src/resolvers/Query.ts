@@ -1,4 +1,4 @@
-import { unauthenticated } from '@subgraphs/kit';
+import { unauthenticated } from '@bff/platform';
 import type { AccountsContext } from '../context';
 
 export const Query = {

@@ -1,4 +1,5 @@
-import { ASSET_BASE_URL, badUserInput, forbidden, unauthenticated } from '@subgraphs/kit';
+import { ASSET_BASE_URL } from '@subgraphs/kit';
+import { badUserInput, forbidden, unauthenticated } from '@bff/platform';
 import type { AccountsContext } from '../context';
 import type { UserRow } from '../data/user-store';
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { createPageLoader, manyPer, onePer, type PageKey, type RequestDatabase } from '@subgraphs/kit';
+import { createPageLoader, manyPer, onePer, type PageKey } from '@subgraphs/kit';
+import { type RequestDatabase } from '@bff/platform';
 import { afterPosition } from './cursors';
 import { categoriesByIds, categoriesBySlugs, productCountsByCategory, type CategoryRow } from './category-store';
 import { imagesByProductIds, productPagesByCategory, productsByIds, productsBySkus, type ImageRow, type ProductRow } from './product-store';

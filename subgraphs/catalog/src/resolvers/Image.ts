@@ -1,4 +1,5 @@
-import { ASSET_BASE_URL, badUserInput } from '@subgraphs/kit';
+import { ASSET_BASE_URL } from '@subgraphs/kit';
+import { badUserInput } from '@bff/platform';
 import type { ImageRow } from '../data/product-store';
 
 export const Image = {

@@ -1,4 +1,6 @@
-import { ASSET_BASE_URL, badUserInput, money } from '@subgraphs/kit';
+import { ASSET_BASE_URL } from '@subgraphs/kit';
+import { badUserInput } from '@bff/platform';
+import { money } from '@bff/formats';
 import type { CatalogContext } from '../context';
 import type { ProductRow } from '../data/product-store';
 

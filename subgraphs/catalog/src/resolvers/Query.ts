@@ -1,4 +1,5 @@
-import { badUserInput, pageSize, toConnection, type PageArgs } from '@subgraphs/kit';
+import { badUserInput } from '@bff/platform';
+import { pageSize, toConnection, type PageArgs } from '@subgraphs/kit';
 import type { CatalogContext } from '../context';
 import { allCategories } from '../data/category-store';
 import { productPage, searchProductPage } from '../data/product-store';

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { onePer, type RequestDatabase } from '@subgraphs/kit';
+import { onePer } from '@subgraphs/kit';
+import { type RequestDatabase } from '@bff/platform';
 import { stockByProductIds, type StockRow } from './stock-store';
 
 export interface InventoryLoaders {

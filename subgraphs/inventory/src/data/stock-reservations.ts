@@ -1,4 +1,4 @@
-import { badUserInput, bulkInsert, type RequestDatabase, type Transaction } from '@subgraphs/kit';
+import { badUserInput, bulkInsert, type RequestDatabase, type Transaction } from '@bff/platform';
 
 export const MAX_RESERVATION_LINES = 100;
 const RESERVATION_ID = /^[A-Za-z0-9._:-]{1,200}$/;

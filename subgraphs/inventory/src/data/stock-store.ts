@@ -1,4 +1,4 @@
-import type { Queryable } from '@subgraphs/kit';
+import type { Queryable } from '@bff/platform';
 
 export interface StockRow {
   product_id: string;

@@ -1,4 +1,5 @@
-import { money, quoteShipping, type Money, type ShippingClass } from '@subgraphs/kit';
+import { money, type Money } from '@bff/formats';
+import { quoteShipping, type ShippingClass } from '@subgraphs/kit';
 import type { StockRow } from '../data/stock-store';
 
 const DAY = 86_400_000;

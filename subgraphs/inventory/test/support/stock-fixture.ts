@@ -1,4 +1,4 @@
-import type { TestSubgraph } from '@subgraphs/kit/src/testing';
+import type { TestSubgraph } from '@subgraphs/kit/testing';
 
 /**
  * Stock set up per test, straight in inventory's database: each test takes products of its

@@ -1,6 +1,4 @@
-import { defaultDataDir } from '../paths';
-import { DEVELOPMENT_GATEWAY_SECRET } from '../graphql/gateway-credential';
-import { ConfigError, readDatabaseUrl, readIdentifier, readOptionalString, readPort, readPositiveInt, readString } from './env';
+import { defaultDataDir, readDatabaseUrl, readGatewaySecret, readIdentifier, readPort, readPositiveInt, readString } from '@bff/platform';
 
 /** Largest request body a subgraph accepts unless `MAX_BODY_BYTES` says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -41,15 +39,4 @@ export function readSubgraphConfig(
     maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
     gatewaySecret: readGatewaySecret(env),
   };
-}
-
-/** The shared gateway secret: required in production, a well-known development value otherwise. */
-export function readGatewaySecret(env: Record<string, string | undefined>): string {
-  const secret = readOptionalString(env, 'GATEWAY_SECRET');
-  if (secret === undefined) {
-    if (env.NODE_ENV === 'production') throw new ConfigError('GATEWAY_SECRET must be set in production: subgraphs only answer requests that carry it');
-    return DEVELOPMENT_GATEWAY_SECRET;
-  }
-  if (secret.length < 16) throw new ConfigError('GATEWAY_SECRET must be at least 16 characters');
-  return secret;
 }

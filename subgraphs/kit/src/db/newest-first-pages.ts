@@ -1,5 +1,5 @@
 import type { InstantPosition } from '../graphql/instant-cursor';
-import type { Queryable } from './database';
+import type { Queryable } from '@bff/platform';
 
 export interface NewestFirstList {
   /** Table and column names are interpolated: pass constants, never user input. */

@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors';
+import { badUserInput } from '@bff/platform';
 import { decodeCursor, encodeCursor } from './pagination';
 
 /**

@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors';
+import { badUserInput } from '@bff/platform';
 
 /**
  * Relay-style cursor pagination shared by every connection. Cursors are opaque to

@@ -1,5 +1,5 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '@bff/platform';
 
 /** ISO-8601 instants in UTC, e.g. `2026-03-01T12:00:00.000Z`. */
 export const DateTimeScalar = new GraphQLScalarType({

@@ -4,21 +4,12 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import type { Database } from '../db/database';
-import type { Seed } from '../db/migrate';
+import type { Database, Seed } from '@bff/platform';
 import { DEFAULT_MAX_BODY_BYTES } from '../config/subgraph-config';
-import { countingDatabase, type RequestDatabase, type StatementCounter } from '../db/statement-counter';
-import { ErrorCode } from '../errors';
-import { apolloLifecycle } from '../http/apollo-lifecycle';
-import { createGraphQLHttpServer, type GraphQLHttpServer } from '../http/graphql-http-server';
-import { DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck } from './gateway-credential';
-import { userFromHeaders, type RequestUser } from './identity';
+import { countingDatabase, type RequestDatabase, type StatementCounter, ErrorCode, apolloLifecycle, createGraphQLHttpServer, type GraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck, userFromHeaders, type RequestUser, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type RequestTelemetry } from '@bff/platform';
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
 import { statementCountPlugin } from './plugins/statement-count-plugin';
-import { logUnexpectedErrorsPlugin } from './plugins/log-unexpected-errors-plugin';
 import { resolverSpansPlugin } from './plugins/resolver-spans-plugin';
-import { operationTelemetryPlugin } from '../observability/operation-telemetry-plugin';
-import { ServiceTelemetry, type RequestTelemetry } from '../observability/service-telemetry';
 
 export { SQL_STATEMENTS_HEADER } from './plugins/statement-count-plugin';
 

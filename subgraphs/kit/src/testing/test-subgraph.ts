@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { openDatabase, quoteIdentifier, type Database } from '../db/database';
-import { migrate, readMigrations } from '../db/migrate';
-import { DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '../graphql/gateway-credential';
+import { openDatabase, quoteIdentifier, type Database, migrate, readMigrations, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '@bff/platform';
 import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition, type SubgraphServer } from '../graphql/subgraph-server';
-import type { ServiceTelemetry } from '../observability/service-telemetry';
-import { testDatabaseUrl, type StorageBackend } from './storage-backends';
+import type { ServiceTelemetry } from '@bff/platform';
+import { disposeTestDatabase, openTestDatabase, type StorageBackend } from '@bff/platform/testing';
 
 export interface GraphQLResponseBody {
   data?: Record<string, any> | null;
@@ -32,27 +30,18 @@ export interface TestSubgraph {
   stop(): Promise<void>;
 }
 
-/** A fresh throw-away database on the given backend: PGlite in memory, or a new PostgreSQL schema. */
-export async function openTestDatabase(name: string, backend: StorageBackend): Promise<Database> {
-  if (backend === 'pglite') return openDatabase({ dataDir: 'memory://', schema: name });
-  const schema = `test_${name}_${randomBytes(4).toString('hex')}`;
-  return openDatabase({ databaseUrl: testDatabaseUrl(), dataDir: '', schema });
-}
-
-/** Drops what `openTestDatabase` created and closes it. */
-export async function disposeTestDatabase(db: Database): Promise<void> {
-  if (db.kind === 'postgres') await db.exec(`DROP SCHEMA IF EXISTS ${quoteIdentifier(db.schema)} CASCADE`);
-  await db.close();
-}
-
 export interface TestSubgraphOptions {
   /**
    * Environment its services are configured from (`createServices`), e.g. `INVENTORY_URL`.
-   * A dependency whose URL variable is not set here is started too (same backend, its own
-   * throw-away database) and stopped with it: a test that starts orders alone still gets a
-   * real inventory to reserve stock in.
+   * Each subgraph it calls needs its URL variable here, or its definition in `dependencies`.
    */
   env?: Record<string, string>;
+  /**
+   * Subgraphs it calls, to start with it (same backend, their own throw-away databases) and
+   * stop with it: a test that starts orders this way gets a real inventory to reserve stock
+   * in. The kit cannot import the subgraphs it serves, so the test hands them over.
+   */
+  dependencies?: Readonly<Record<string, SubgraphDefinition<any, any>>>;
   /** Telemetry of the subgraph (and of each dependency started for it), by service name. @default quiet */
   telemetry?: (service: string) => ServiceTelemetry;
 }
@@ -74,10 +63,14 @@ export async function startTestSubgraph<Loaders, Services>(
   let url: string;
   try {
     for (const dependency of definition.dependencies ?? []) {
-      if (env[dependency.urlVariable]) continue;
-      const started = await startTestSubgraph(await loadSubgraphDefinition(dependency.subgraph), backend, { telemetry: options.telemetry });
-      dependencies[dependency.subgraph] = started;
-      env[dependency.urlVariable] = `${started.url}/graphql`;
+      const given = options.dependencies?.[dependency.subgraph];
+      if (given) {
+        const started = await startTestSubgraph(given, backend, { telemetry: options.telemetry });
+        dependencies[dependency.subgraph] = started;
+        env[dependency.urlVariable] = `${started.url}/graphql`;
+      } else if (!env[dependency.urlVariable]) {
+        throw new Error(`${definition.name} calls ${dependency.subgraph}: give ${dependency.urlVariable} in options.env, or its definition in options.dependencies`);
+      }
     }
     db = await openTestDatabase(definition.name, backend);
     await migrate(db, readMigrations(definition.migrationsDir), definition.seed);
@@ -118,17 +111,6 @@ export async function startTestSubgraph<Loaders, Services>(
       await stopDependencies();
     },
   };
-}
-
-/**
- * A subgraph's definition by name. Only tests need this: the kit cannot import the subgraphs
- * it serves, so it finds one through the workspace convention (package `@subgraphs/<name>`
- * exports `<name>Subgraph`).
- */
-async function loadSubgraphDefinition(name: string): Promise<SubgraphDefinition<unknown, unknown>> {
-  const exported = ((await import(`@subgraphs/${name}`)) as Record<string, unknown>)[`${name}Subgraph`];
-  if (!exported) throw new Error(`@subgraphs/${name} exports no ${name}Subgraph to start as a dependency`);
-  return exported as SubgraphDefinition<unknown, unknown>;
 }
 
 /** Headers the BFFs send for a signed-in user. */

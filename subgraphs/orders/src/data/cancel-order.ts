@@ -1,4 +1,4 @@
-import { conflict, notFound, type RequestDatabase } from '@subgraphs/kit';
+import { conflict, notFound, type RequestDatabase } from '@bff/platform';
 import type { InventoryClient } from '../inventory/inventory-client';
 import { returnStock } from '../inventory/order-stock';
 import { ORDER_COLUMNS, type OrderRow } from './order-store';

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import { createPageLoader, manyPer, onePer, type PageKey, type RequestDatabase } from '@subgraphs/kit';
+import { createPageLoader, manyPer, onePer, type PageKey } from '@subgraphs/kit';
+import { type RequestDatabase } from '@bff/platform';
 import { afterOrder } from './cursors';
 import { linesByOrderIds, orderPagesByUser, ordersByIds, type OrderLineRow, type OrderRow } from './order-store';
 

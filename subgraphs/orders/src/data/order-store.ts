@@ -1,4 +1,5 @@
-import { newestFirstPages, type InstantPosition, type Queryable, type ShippingClass } from '@subgraphs/kit';
+import { newestFirstPages, type InstantPosition, type ShippingClass } from '@subgraphs/kit';
+import { type Queryable } from '@bff/platform';
 
 export interface OrderRow {
   id: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badUserInput, bulkInsert, conflict, type RequestDatabase, type Transaction } from '@subgraphs/kit';
+import { badUserInput, bulkInsert, conflict, type RequestDatabase, type Transaction } from '@bff/platform';
 import type { InventoryClient } from '../inventory/inventory-client';
 import { holdStock } from '../inventory/order-stock';
 import { reservationIdFor } from '../inventory/reservation-id';

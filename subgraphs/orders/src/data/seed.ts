@@ -1,4 +1,5 @@
-import { bulkInsert, dataset, type Seed } from '@subgraphs/kit';
+import { bulkInsert, type Seed } from '@bff/platform';
+import { dataset } from '@subgraphs/kit';
 import { priceOrder } from '../pricing';
 import { requestHash } from './request-hash';
 

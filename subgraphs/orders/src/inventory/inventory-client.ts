@@ -1,4 +1,4 @@
-import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry } from '@subgraphs/kit';
+import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry } from '@bff/platform';
 
 export type ReservationStatus = 'RESERVED' | 'RELEASED' | 'INSUFFICIENT_STOCK' | 'LINES_MISMATCH' | 'NOT_FOUND';
 

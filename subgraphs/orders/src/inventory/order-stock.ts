@@ -1,4 +1,4 @@
-import { conflict, outOfStock, serviceUnavailable } from '@subgraphs/kit';
+import { conflict, outOfStock, serviceUnavailable } from '@bff/platform';
 import { InventoryUnavailableError, type InventoryClient, type ReservationResult } from './inventory-client';
 
 /**

@@ -1,4 +1,4 @@
-import { money } from '@subgraphs/kit';
+import { money } from '@bff/formats';
 import type { OrdersContext } from '../context';
 import type { OrderRow } from '../data/order-store';
 

@@ -1,4 +1,4 @@
-import { money } from '@subgraphs/kit';
+import { money } from '@bff/formats';
 import type { OrderLineRow } from '../data/order-store';
 
 export const OrderLine = {

@@ -1,4 +1,5 @@
-import { forbidden, type PageArgs } from '@subgraphs/kit';
+import { forbidden } from '@bff/platform';
+import { type PageArgs } from '@subgraphs/kit';
 import { requireUser, type OrdersContext } from '../context';
 import { orderConnection } from './order-connection';
 

@@ -1,4 +1,5 @@
-import { newestFirstPages, type InstantPosition, type Queryable } from '@subgraphs/kit';
+import { newestFirstPages, type InstantPosition } from '@subgraphs/kit';
+import { type Queryable } from '@bff/platform';
 
 export interface ReviewRow {
   id: string;

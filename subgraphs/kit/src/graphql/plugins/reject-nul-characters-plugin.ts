@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
-import { ErrorCode } from '../../errors';
+import { ErrorCode } from '@bff/platform';
 
 const NUL = '\u0000';
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { endSpan } from '../../observability/tracing';
-import type { RequestTelemetry } from '../../observability/service-telemetry';
+import { endSpan } from '@bff/platform';
+import type { RequestTelemetry } from '@bff/platform';
 
 /**
  * When the request is traced, a span for each root field (`_entities` included) and each

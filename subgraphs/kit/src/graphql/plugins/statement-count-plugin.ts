@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { StatementCounter } from '../../db/statement-counter';
-import type { RequestTelemetry } from '../../observability/service-telemetry';
+import type { StatementCounter, RequestTelemetry } from '@bff/platform';
 
 /** Response header carrying the number of SQL statements the request caused. */
 export const SQL_STATEMENTS_HEADER = 'x-sql-statements';

@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { REPO_ROOT, freePort } from '@bff/platform';
+import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
+import { STACK } from '../stack/stack';
+import type { HiveGateway } from './hive';
+import type { TargetKind } from './operations';
+
+export type TargetName = 'web-bff' | 'mobile-bff' | 'apollo-gateway' | 'hive-gateway';
+
+/** Where a target's subgraphs are: the subgraphs themselves (load) or counting proxies (counting pass). */
+export interface Routing {
+  /** GraphQL endpoint per subgraph name. */
+  subgraphUrls: Readonly<Record<string, string>>;
+  /** The domain supergraph with those URLs, for the anchors. */
+  supergraphFile: string;
+  gatewaySecret: string;
+}
+
+export interface RunningTarget {
+  name: TargetName;
+  /** GraphQL endpoint. */
+  url: string;
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface TargetSpec {
+  name: TargetName;
+  kind: TargetKind;
+  /** Which clients' operations it serves (a BFF serves its own client only). */
+  clients: readonly ('web' | 'mobile')[];
+  describe: string;
+  start(routing: Routing): Promise<RunningTarget>;
+}
+
+const READY_TIMEOUT_MS = 120_000;
+
+/** Environment a child inherits from the bench, minus what would point it elsewhere. */
+function baseEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '' };
+  for (const name of Object.keys(env)) {
+    if (/^SUBGRAPH_URL_/.test(name) || ['REGISTRY_URL', 'REDIS_URL', 'SUPERGRAPH_FILE', 'STACK_DATA_DIR', 'DATABASE_URL', 'PORT', 'HOST', 'CONFIG_PATH', 'FORK'].includes(name)) delete env[name];
+  }
+  // No request log lines: the bench keeps each child's output in its own process, which also
+  // generates the load, and the anchors log nothing per request either.
+  env.LOG_LEVEL = 'warn';
+  delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  return env;
+}
+
+/**
+ * Our BFF as production runs it: its normal entry point (`bffs/<client>/src/index.ts`, the
+ * launcher's spawn), NODE_ENV=production (mobile: persisted queries only), static mode
+ * (the checked-in client supergraph), subgraphs moved with SUBGRAPH_URL_<NAME>.
+ */
+function bffTarget(name: 'web-bff' | 'mobile-bff'): TargetSpec {
+  const service = STACK.find((s) => s.name === name);
+  if (!service) throw new Error(`the stack has no ${name}`);
+  return {
+    name,
+    kind: name,
+    clients: [name === 'web-bff' ? 'web' : 'mobile'],
+    describe: `${service.entry}, NODE_ENV=production`,
+    async start(routing) {
+      const port = await freePort();
+      let output = '';
+      const env = {
+        ...baseEnv(),
+        NODE_ENV: 'production',
+        GATEWAY_SECRET: routing.gatewaySecret,
+        JWT_SECRET: randomBytes(24).toString('hex'),
+        ...Object.fromEntries(Object.entries(routing.subgraphUrls).map(([subgraph, url]) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, url])),
+      };
+      const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
+      await waitUntilReady(service, url, child, READY_TIMEOUT_MS).catch(async (error: Error) => {
+        await stopAll([child], 5_000);
+        throw new Error(`${name}: ${error.message}\n${output}`);
+      });
+      return { name, url: `${url}/graphql`, pid: child.pid!, output: () => output, stop: () => stopAll([child], 10_000) };
+    },
+  };
+}
+
+/** Spawns a gateway with an IPC channel (it exits when the bench goes) and waits until it answers a query. */
+async function startAnchor(name: TargetName, args: string[], env: Record<string, string | undefined>, port: number, cwd: string): Promise<RunningTarget> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const url = `http://127.0.0.1:${port}/graphql`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.signalCode ?? child.exitCode}) before it was ready:\n${output}`);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (response.status === 200) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      await stopAll([child], 5_000);
+      throw new Error(`${name} did not answer at ${url} within ${READY_TIMEOUT_MS} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // An anchor has nothing to drain once its load is over, and Hive Gateway takes ~10 s to exit on SIGTERM.
+  return { name, url, pid: child.pid!, output: () => output, stop: () => stopAll([child], 500) };
+}
+
+const apolloGateway: TargetSpec = {
+  name: 'apollo-gateway',
+  kind: 'anchor',
+  clients: ['web', 'mobile'],
+  describe: 'stock @apollo/gateway 2.14.4 in @apollo/server 5.5.1, NODE_ENV=production',
+  async start(routing) {
+    const port = await freePort();
+    const env = { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_FILE: routing.supergraphFile, GATEWAY_SECRET: routing.gatewaySecret };
+    return startAnchor('apollo-gateway', ['--import', 'tsx', resolve(__dirname, 'anchors', 'stock-apollo-gateway.ts')], env, port, REPO_ROOT);
+  },
+};
+
+function hiveGateway(hive: Extract<HiveGateway, { ok: true }>, configFile: string, workDir: string): TargetSpec {
+  return {
+    name: 'hive-gateway',
+    kind: 'anchor',
+    clients: ['web', 'mobile'],
+    describe: `Hive Gateway ${hive.version} (hive-gateway supergraph, one process, default runtime), NODE_ENV=production`,
+    async start(routing) {
+      const port = await freePort();
+      const env = { ...baseEnv(), NODE_ENV: 'production', GATEWAY_SECRET: routing.gatewaySecret };
+      const args = [hive.bin, 'supergraph', routing.supergraphFile, '--port', String(port), '--host', '127.0.0.1', '--fork', '1', '-c', configFile];
+      return startAnchor('hive-gateway', args, env, port, workDir);
+    },
+  };
+}
+
+/** The targets of one run, baseline first. */
+export function benchTargets(hive: HiveGateway, hiveConfigFile: string, workDir: string): TargetSpec[] {
+  return [apolloGateway, ...(hive.ok ? [hiveGateway(hive, hiveConfigFile, workDir)] : []), bffTarget('web-bff'), bffTarget('mobile-bff')];
+}
