@@ -124,7 +124,7 @@ export function spawnStack(services: readonly StackService[], options: LaunchOpt
   services.forEach((service, i) => {
     if (service.kind === 'subgraph') routing[`SUBGRAPH_URL_${service.name.toUpperCase()}`] = `http://${reachable}:${ports[i]}/graphql`;
     if (service.kind === 'registry') {
-      // Managed mode in the local stack, so a publish shows up in the BFFs within seconds.
+      // Registry mode in the local stack, so a publish shows up in the BFFs within seconds.
       routing.REGISTRY_URL = `http://${reachable}:${ports[i]}`;
       routing.REGISTRY_POLL_MS ??= readOptionalString(options.env, 'REGISTRY_POLL_MS') ?? '2000';
     }

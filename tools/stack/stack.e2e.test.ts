@@ -94,7 +94,7 @@ describe('npm start (the local stack)', () => {
     const composed = composeSupergraph(sources);
     if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
     // The BFF kit's gateway (stock @apollo/gateway, given what it accepts and the subgraphs' credential).
-    const { gateway } = createGateway({ supergraphSdl: composed.supergraphSdl, gatewaySecret });
+    const { forApolloServer: gateway } = createGateway({ supergraphSdl: composed.supergraphSdl, gatewaySecret });
     const server = new ApolloServer({ gateway });
     await server.start();
     try {

@@ -59,8 +59,8 @@ function mobileExample(url: string): string {
 
 /**
  * A gateway allocates a whole response tree per request and drops it a moment later; a
- * larger young generation lets most of that die without being copied (measured on the
- * guild workload: fewer scavenges, about a third more requests per second).
+ * larger young generation lets most of that die without being copied: fewer scavenges,
+ * more requests per second (figures: tools/memory/README.md).
  */
 export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
@@ -69,12 +69,10 @@ export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'
  * the registry.
  * - PGLITE_WASM_NODE_FLAGS: PGlite's WASM stays on V8's baseline compiler (see there).
  * - `--max-semi-space-size=4`: a subgraph's per-request garbage is small, so a 4 MiB young
- *   generation (instead of up to 16 MiB) costs a few more cheap scavenges and saves about
- *   20 MiB of RSS; CPU time per request stayed within our measurement's noise (about
- *   ±10% on a shared 2-core machine). (The BFFs want the opposite, see GATEWAY_NODE_FLAGS.)
- * With PGLITE_SETTINGS, the initdb child (db/pglite.ts) and the `tsx-cjs` loader, a PGlite
- * process holds ~150 MiB after load instead of ~370 MiB (`npm run stack:memory`, restart:
- * stack total ~2.65 GB → ~1.31 GB; first start ~4.0 GB → ~1.37 GB).
+ *   generation (instead of up to 16 MiB) costs a few more cheap scavenges and saves RSS at
+ *   no measurable CPU cost per request. (The BFFs want the opposite, see GATEWAY_NODE_FLAGS.)
+ * With PGLITE_SETTINGS, the initdb child (platform's db/pglite.ts) and the `tsx-cjs` loader,
+ * they keep a PGlite process to well under half its default size (tools/memory/README.md).
  */
 export const EMBEDDED_DB_NODE_FLAGS: readonly string[] = [...PGLITE_WASM_NODE_FLAGS, '--max-semi-space-size=4'];
 

@@ -11,7 +11,7 @@ export interface BffConfig {
   supergraphFile: string | undefined;
   /** `SUBGRAPH_URL_<NAME>=http://…` overrides, by lower-case subgraph name. */
   subgraphUrls: Record<string, string>;
-  /** Managed mode: the registry to poll (absent: static-file mode, the default). */
+  /** Registry mode: the registry to poll (absent: static-file mode, the default). */
   registryUrl: string | undefined;
   registryPollMs: number;
   gatewaySecret: string;
@@ -26,7 +26,7 @@ export interface BffConfig {
  * Environment of a BFF process: `HOST` (127.0.0.1), `PORT` (the client's own),
  * `NODE_ENV=production` for the client's production policy, `SUPERGRAPH_FILE`,
  * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
- * for managed mode, `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
+ * for registry mode, `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
  * for one per CPU) for processes sharing the port.
  */
 export { readJwtConfig };

@@ -10,5 +10,5 @@ export * from './server/create-bff-server';
 export * from './gateway/supergraph-for-gateway';
 export * from './config';
 export * from './run-bff';
-export * from './managed/registry-poller';
+export * from './registry/registry-poller';
 export * from './auth/authenticator';

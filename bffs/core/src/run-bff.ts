@@ -5,7 +5,7 @@ import { readBffConfig, type BffConfig } from './config';
 import type { ExperienceSubgraph } from './experience';
 import type { ClientPolicy } from '@bff/formats';
 import { createAuthenticator } from './auth/authenticator';
-import { startRegistryPoller } from './managed/registry-poller';
+import { startRegistryPoller } from './registry/registry-poller';
 import { createBffServer } from './server/create-bff-server';
 import type { ApqStore } from './persisted/apq-store';
 import { sharedApqStore } from './persisted/redis-apq-store';
@@ -87,7 +87,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       service.onStop(async () => poller.stop());
       await poller.pollOnce();
     }
-    const source = config.registryUrl ? `managed by ${config.registryUrl} (until it answers: ${supergraphFile})` : `supergraph ${supergraphFile}`;
+    const source = config.registryUrl ? `supergraph from the registry at ${config.registryUrl} (until it answers: ${supergraphFile})` : `supergraph ${supergraphFile}`;
     const apq = config.redisUrl ? `APQ shared in Redis at ${redactedUrl(config.redisUrl)}` : 'APQ in memory';
     service.log(`${config.mode} mode, ${source}, ${apq}; ready at ${url}/graphql`);
     reportWorkerStarted();

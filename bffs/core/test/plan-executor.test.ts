@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import { REPO_ROOT } from '@bff/platform';
-import { deepMerge } from '../src/gateway/plan-execution';
+import { deepMerge } from '../src/gateway/plan-node-runner';
 import { startFaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 

@@ -18,11 +18,8 @@ export const PGLITE_SETTINGS: Readonly<Record<string, string>> = {
    * resident: the shared memory is zeroed when it is mapped, so every buffer costs RSS from
    * the first second whether a page is ever cached in it or not. A subgraph's whole database
    * is about 8 MB, most of it system-catalog pages it never reads; its working set is far
-   * smaller. Measured: after 2,000 statements of the catalog's and the reviews' request
-   * mix, 8MB had read no more blocks from disk than 128MB (~230 each, all first reads).
-   * Effect: about 140 MiB less RSS per process (the WASM heap stays at its 128 MiB floor
-   * instead of growing to 189 MiB; shared memory 146 MiB → 16 MiB); 16MB would keep
-   * ~8 MiB more per process for nothing. The 128 MiB floor is the module's own minimum
+   * smaller, so 8MB reads no more blocks from disk than 128MB and saves most of the shared
+   * memory's RSS (figures: tools/memory/README.md). The WASM heap's 128 MiB floor is the module's own minimum
    * (2048 pages): PGlite's `initialMemory` cannot go below it, and pages of it Postgres
    * never touches cost no RSS anyway.
    */
@@ -38,13 +35,11 @@ export function pgliteStartParams(settings: Readonly<Record<string, string>> = P
  * Creating a database (initdb) runs a second PGlite instance and the initdb WASM program
  * next to the real one: about 750 MiB at the peak, and the ~450 MiB of WASM heaps left
  * behind are garbage that V8 collects only when it next runs a full GC, which an idle
- * subgraph may not do for a long time (measured: first-start subgraphs sat at 470–840 MiB
- * after load, against ~365 MiB after a restart; even after a forced GC ~100 MiB of the
- * process stayed resident). So a new directory is created by a short-lived child process,
- * which hands all of that memory back to the system when it exits; this process then opens
- * the finished directory like any restart does. Opening twice costs ~0.6 s, which the child
- * wins back by running with PGLITE_WASM_NODE_FLAGS (measured: a subgraph's first start
- * 5.2–5.4 s before, 4.8–5.5 s after).
+ * subgraph may not do for a long time, and part of it stays resident even after one. So a
+ * new directory is created by a short-lived child process, which hands all of that memory
+ * back to the system when it exits; this process then opens the finished directory like
+ * any restart does. Opening twice costs a little time, which the child wins back by running
+ * with PGLITE_WASM_NODE_FLAGS (figures: tools/memory/README.md).
  *
  * The child always finishes what it started (a few seconds) and exits: a half-written
  * directory would not open again, and Ctrl-C in a terminal reaches the whole process group,

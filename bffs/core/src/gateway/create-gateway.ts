@@ -30,9 +30,9 @@ export interface GatewayOptions {
   metrics?: BffMetrics;
 }
 
-export interface ManagedGateway {
+export interface KitGateway {
   /** What Apollo Server is given: the stock gateway, with the kit's executor unless told otherwise. */
-  gateway: GatewayInterface;
+  forApolloServer: GatewayInterface;
   /**
    * Replaces the supergraph. The gateway builds the new schema and query planner, then swaps
    * them in at once: requests already running finish on the old ones. Throws (and keeps the
@@ -45,7 +45,7 @@ export interface ManagedGateway {
   prepare(operations: Iterable<{ query: string; operationName?: string }>): void;
 }
 
-export function createGateway(options: GatewayOptions): ManagedGateway {
+export function createGateway(options: GatewayOptions): KitGateway {
   let update: ((supergraphSdl: string) => void) | undefined;
   const subgraphFetch = options.subgraphFetch ?? DEFAULT_SUBGRAPH_FETCH;
   const breakers = options.breakers ?? new SubgraphBreakers(subgraphFetch);
@@ -90,7 +90,7 @@ export function createGateway(options: GatewayOptions): ManagedGateway {
           stop: () => gateway.stop(),
         };
   return {
-    gateway: forApollo,
+    forApolloServer: forApollo,
     update: (supergraphSdl) => {
       if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
       update(supergraphForGateway(supergraphSdl));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { endSpan, type RequestTelemetry } from '@bff/platform';
 import { LruCache } from '../gate/lru-cache';
-import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-execution';
+import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-node-runner';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
 
 /** Everything worked out once per operation document and reused by every request that sends it. */
@@ -50,7 +50,7 @@ export interface PlanExecutor {
  *
  * - Planning and the operation model are cached per document and operation name; the stock
  *   executor rebuilds the operation from the document on every request.
- * - Plans run in plan-execution.ts (no tracing spans or trace nodes, plain objects).
+ * - Plans run in plan-node-runner.ts (no tracing spans or trace nodes, plain objects).
  * - Variables are coerced against the API schema as the stock executor does, so a bad
  *   variable is refused before any subgraph is asked.
  */

@@ -42,7 +42,7 @@ export function persistedQueryHandlers(
   options: {
     apiSchema: GraphQLSchema;
     apqStore: ApqStore;
-    /** Managed mode: the supported manifests as the registry has them (else the policy's files). */
+    /** Registry mode: the supported manifests as the registry has them (else the policy's files). */
     manifests?: ReadonlyMap<string, PersistedQueryManifest>;
     metrics?: BffMetrics;
   },

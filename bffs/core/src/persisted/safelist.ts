@@ -20,7 +20,7 @@ export function loadSafelist(manifestsDir: string, appVersions: readonly string[
   return safelistOf(new Map(appVersions.map((version) => [version, readManifest(join(manifestsDir, `${version}.json`))])), apiSchema);
 }
 
-/** The same, from manifests already in hand (managed mode: they come from the registry). */
+/** The same, from manifests already in hand (registry mode: they come from the registry). */
 export function safelistOf(manifests: ReadonlyMap<string, PersistedQueryManifest>, apiSchema: GraphQLSchema): Map<string, SafelistedOperation> {
   const safelist = new Map<string, SafelistedOperation>();
   const problems: string[] = [];

@@ -51,8 +51,8 @@ export function shouldForkWorkers(count: number): boolean {
 }
 
 /**
- * Called by a worker at the end of its start-up. Listening alone is not "ready": a managed
- * BFF still asks the registry for its supergraph after it listens.
+ * Called by a worker at the end of its start-up. Listening alone is not "ready": a BFF in
+ * registry mode still asks the registry for its supergraph after it listens.
  */
 export function reportWorkerStarted(): void {
   if (cluster.isWorker) process.send?.({ type: STARTED });

@@ -29,7 +29,7 @@ export interface BffServerOptions {
   mode?: BffMode;
   /** Where automatic persisted queries are kept. @default in memory */
   apqStore?: ApqStore;
-  /** Managed mode: the client's supported manifests from the registry (else the policy's files). */
+  /** Registry mode: the client's supported manifests from the registry (else the policy's files). */
   manifests?: ReadonlyMap<string, PersistedQueryManifest>;
   /** The credential subgraphs require (`GATEWAY_SECRET`). @default the development secret */
   gatewaySecret?: string;
@@ -49,7 +49,7 @@ export interface BffServer {
   /** Query plans built so far (persisted operations are planned at start-up and after each swap). */
   plansBuilt(): number;
   /**
-   * Swaps in a new supergraph and/or new manifests (managed mode). Everything is built and
+   * Swaps in a new supergraph and/or new manifests (registry mode). Everything is built and
    * checked first; on any problem the BFF keeps serving what it has and the error is thrown.
    */
   swap(update: { supergraphSdl?: string; manifests?: ReadonlyMap<string, PersistedQueryManifest> }): Promise<void>;
@@ -75,12 +75,12 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const knowOperationsOf = (current: SupergraphState) =>
     telemetry.labels.operation.setKnown(new Set([...clientOperations, ...current.persistedOperations.flatMap((op) => (op.operationName ? [op.operationName] : []))]), 0);
   knowOperationsOf(state);
-  const managed = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
+  const gateway = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
   const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
   /** The verified caller of each request in flight, from authentication to the context. */
   const callers = new WeakMap<IncomingMessage, VerifiedUser | null>();
   const apollo = new ApolloServer<BffContext>({
-    gateway: managed.gateway,
+    gateway: gateway.forApolloServer,
     introspection: mode === 'development' || options.policy.introspectionInProduction,
     // "Did you mean …?" reveals the schema as surely as introspection does.
     hideSchemaDetailsFromClientErrors: mode === 'production' && !options.policy.introspectionInProduction,
@@ -125,20 +125,20 @@ export function createBffServer(options: BffServerOptions): BffServer {
     listen: async (port, host) => {
       const url = await lifecycle.listen(port, host);
       // Synchronously, before any request can be handled: the first one pays no planning.
-      managed.prepare(state.persistedOperations);
+      gateway.prepare(state.persistedOperations);
       return url;
     },
     stop: lifecycle.stop,
     supergraphSdl: () => state.supergraphSdl,
-    plansBuilt: () => managed.plansBuilt(),
+    plansBuilt: () => gateway.plansBuilt(),
     swap: (update) => {
       const run = async () => {
         const supergraphSdl = update.supergraphSdl ?? state.supergraphSdl;
         const next = buildSupergraphState(supergraphSdl, update.manifests ?? state.manifests, stateOptions);
-        if (supergraphSdl !== state.supergraphSdl) managed.update(supergraphSdl);
+        if (supergraphSdl !== state.supergraphSdl) gateway.update(supergraphSdl);
         state = next;
         knowOperationsOf(next);
-        managed.prepare(next.persistedOperations);
+        gateway.prepare(next.persistedOperations);
       };
       // One swap at a time, in order.
       const result = swapping.then(run, run);

@@ -16,8 +16,8 @@ const ANCHOR = '  "When the product was first listed."';
 /** The next catalog version: one new field, which the running catalog already serves (deploy, then publish). */
 const CATALOG_WITH_BRAND = CATALOG_SDL.replace(ANCHOR, `  "Brand name, as printed on the box."\n  brand: String\n${ANCHOR}`);
 
-describe('managed mode: a BFF following the registry', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'managed-'));
+describe('registry mode: a BFF following the registry', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'registry-mode-'));
   let stack: TestStack;
   let db: Database;
   let registry: { url: string; server: RegistryServer };
@@ -87,7 +87,7 @@ describe('managed mode: a BFF following the registry', () => {
       const response = await fetch(`${registry.url}/subgraphs/catalog`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_REGISTRY_TOKEN}` },
-        body: JSON.stringify({ sdl: CATALOG_WITH_BRAND, publishedBy: 'managed-mode test' }),
+        body: JSON.stringify({ sdl: CATALOG_WITH_BRAND, publishedBy: 'registry-mode test' }),
       });
       expect(response.status).toBe(201);
       published = true;
@@ -112,7 +112,7 @@ describe('managed mode: a BFF following the registry', () => {
     expect(logs.some((line) => line.startsWith('swapped in supergraph'))).toBe(true);
   });
 
-  test("retiring an app version in the registry takes its operations out of a managed mobile BFF's safelist", async () => {
+  test("retiring an app version in the registry takes its operations out of a mobile BFF's safelist in registry mode", async () => {
     const manifest = (version: string) => JSON.parse(readFileSync(resolve(REPO_ROOT, `schema/manifests/mobile/${version}.json`), 'utf8'));
     const idOf = (version: string, name: string) => manifest(version).operations.find((op: any) => op.name === name).id as string;
     const oldDetail = idOf('1.0.0', 'ProductDetail');

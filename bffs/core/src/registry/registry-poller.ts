@@ -17,7 +17,7 @@ export interface RegistryPoller {
 }
 
 /**
- * Managed mode: polls the registry for the client's supergraph (and manifests) with
+ * Registry mode: polls the registry for the client's supergraph (and manifests) with
  * If-None-Match, and hands anything new to the BFF to swap in. A registry that is down,
  * slow or answers something unusable changes nothing: the BFF keeps serving the last good
  * supergraph and says so once per outage, not once per poll.
