@@ -696,7 +696,7 @@ const HEALTH_SERVERS: Record<StackService['kind'], { module: string; start: (rea
 };
 
 function kitServer(ready: boolean): HealthServer {
-  return createGraphQLHttpServer({ apollo: {} as never, context: async () => ({}), isReady: async () => ready, maxBodyBytes: 1024 });
+  return createGraphQLHttpServer({ handle: async () => ({} as never), isReady: async () => ready, maxBodyBytes: 1024 });
 }
 
 /** The status the server of a service of this `kind` answers `path` with. */

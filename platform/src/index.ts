@@ -21,6 +21,7 @@ export * from './gateway-protocol/identity-headers';
 export * from './gateway-protocol/gateway-credential';
 export * from './http/graphql-http-server';
 export * from './http/apollo-lifecycle';
+export * from './http/apollo-request-handler';
 export * from './http/read-body';
 export * from './process/run-service';
 export * from './process/listen-or-explain';

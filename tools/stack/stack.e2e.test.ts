@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { createGateway } from '@bff/core';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { supergraphForGateway } from '@bff/core';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 import { dataset } from '@subgraphs/kit';
 import { GATEWAY_CREDENTIAL_HEADER, REPO_ROOT, freePort } from '@bff/platform';
@@ -93,8 +94,13 @@ describe('npm start (the local stack)', () => {
     const sources = loadSubgraphSources(config.subgraphs).map((s) => ({ ...s, url: url(s.name) }));
     const composed = composeSupergraph(sources);
     if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-    // The BFF kit's gateway (stock @apollo/gateway, given what it accepts and the subgraphs' credential).
-    const { forApolloServer: gateway } = createGateway({ supergraphSdl: composed.supergraphSdl, gatewaySecret });
+    // Stock @apollo/gateway, given the supergraph as it accepts it and the subgraphs' credential.
+    class WithCredential extends RemoteGraphQLDataSource {
+      override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
+        request.http?.headers.set(GATEWAY_CREDENTIAL_HEADER, gatewaySecret);
+      }
+    }
+    const gateway = new ApolloGateway({ supergraphSdl: supergraphForGateway(composed.supergraphSdl), buildService: ({ url }) => new WithCredential({ url }) });
     const server = new ApolloServer({ gateway });
     await server.start();
     try {

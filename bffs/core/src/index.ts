@@ -1,7 +1,8 @@
 /**
  * @bff/core — the BFF kit. Public surface: `createBffServer` (one client's BFF from a
- * supergraph, a policy and an optional experience subgraph), `ClientPolicy`, the
- * experience-subgraph constants, and `startBffProcess` (a BFF process's main).
+ * supergraph, a policy and an optional experience subgraph), the experience-subgraph
+ * helpers, `startBffProcess` (a BFF process's main), the registry poller, authentication,
+ * and `createGateway`. The client policy's format is `@bff/formats`.
  */
 export * from './gateway/create-gateway';
 export * from './experience';

@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeSupergraph } from '@bff/schema';
-import { apolloLifecycle, createGraphQLHttpServer, type ApolloLifecycle, freePort } from '@bff/platform';
+import { apolloLifecycle, apolloRequestHandler, createGraphQLHttpServer, type ApolloLifecycle, freePort } from '@bff/platform';
 import { startTsProcess, type TestProcess } from '@bff/platform/testing';
 import { parse } from 'graphql';
 
@@ -16,7 +16,7 @@ const MOONS = `${LINK} type Planet @key(fields: "id") { id: ID! moons: [String!]
 /** A foreign subgraph, served the plainest way: Apollo Server over node:http. */
 async function serveSubgraph(sdl: string, resolvers: Record<string, any>): Promise<{ url: string; server: ApolloLifecycle }> {
   const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }), plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  const http = createGraphQLHttpServer({ apollo, maxBodyBytes: 1 << 20, isReady: async () => true, context: async () => ({}) });
+  const http = createGraphQLHttpServer({ handle: apolloRequestHandler(apollo, async () => ({})), maxBodyBytes: 1 << 20, isReady: async () => true });
   const server = apolloLifecycle(apollo, http);
   return { url: `${await server.listen(0, '127.0.0.1')}/graphql`, server };
 }

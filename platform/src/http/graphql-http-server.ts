@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import { ErrorCode } from '../errors';
 import { REQUEST_ID_HEADER } from '../observability/request-id';
 import { ServiceTelemetry, type RequestTelemetry } from '../observability/service-telemetry';
@@ -13,10 +13,18 @@ export const LIVENESS_PATH = '/health/live';
 export const READINESS_PATH = '/health/ready';
 export const METRICS_PATH = '/metrics';
 
-export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
-  apollo: ApolloServer<TContext>;
-  /** Builds the per-request context (identity, DataLoaders) from the HTTP request and its telemetry. */
-  context: (req: IncomingMessage, telemetry: RequestTelemetry) => Promise<TContext>;
+/**
+ * Answers one GraphQL request (the body already read and, when JSON, parsed), or refuses it.
+ * A subgraph's is Apollo Server (`apolloRequestHandler`); a BFF runs its own.
+ */
+export type GraphQLRequestHandler = (
+  request: HTTPGraphQLRequest,
+  req: IncomingMessage,
+  telemetry: RequestTelemetry,
+) => Promise<HTTPGraphQLResponse | Rejection>;
+
+export interface GraphQLHttpServerOptions {
+  handle: GraphQLRequestHandler;
   /** Logs, metrics and traces of this service. @default ServiceTelemetry.quiet (metrics only) */
   telemetry?: ServiceTelemetry;
   /** The service's name in its metrics and logs, when no `telemetry` is given. @default 'graphql' */
@@ -32,11 +40,6 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   bodyLimitRejection?: { status: number; code: ErrorCode };
   /** Refuses a GraphQL request before its body is read (e.g. a missing gateway credential). */
   admit?: (req: IncomingMessage) => Rejection | undefined;
-  /**
-   * Sees each GraphQL request before Apollo does, and may rewrite it (say, put the text of a
-   * persisted query in) or answer it itself with a rejection.
-   */
-  prepare?: (request: HTTPGraphQLRequest, req: IncomingMessage, telemetry: RequestTelemetry) => Promise<HTTPGraphQLRequest | Rejection>;
 }
 
 /** A readiness answer with detail: `status` names the state (`ready`, `degraded`, …). */
@@ -46,7 +49,7 @@ export interface ReadinessReport {
   [detail: string]: unknown;
 }
 
-/** A request answered before it reaches Apollo: one GraphQL error with a stable code. */
+/** A request refused before any GraphQL runs: one GraphQL error with a stable code. */
 export interface Rejection {
   rejected: true;
   status: number;
@@ -81,13 +84,11 @@ export interface GraphQLHttpServer {
 }
 
 /**
- * GraphQL at `/graphql` plus `/health/live` and `/health/ready` on plain `node:http`.
- * Apollo Server does the GraphQL-over-HTTP part; this file only moves bytes in and out,
- * so nothing between the socket and Apollo (no framework) costs time per request.
+ * GraphQL at `/graphql` plus `/health/live`, `/health/ready` and `/metrics` on plain
+ * `node:http`. The handler does the GraphQL part; this file only moves bytes in and out, so
+ * nothing between the socket and the handler (no framework) costs time per request.
  */
-export function createGraphQLHttpServer<TContext extends BaseContext>(
-  options: GraphQLHttpServerOptions<TContext>,
-): GraphQLHttpServer {
+export function createGraphQLHttpServer(options: GraphQLHttpServerOptions): GraphQLHttpServer {
   let draining = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -161,24 +162,17 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         body = text;
       }
     }
-    let httpGraphQLRequest: HTTPGraphQLRequest = {
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       headers,
       search: url.search,
       body,
     };
-    if (options.prepare) {
-      const prepared = await options.prepare(httpGraphQLRequest, req, requestTelemetry);
-      if (isRejection(prepared)) {
-        requestTelemetry.requestedOperation ??= prepared.operationName;
-        return refuse(prepared.status, prepared.code, prepared.message, prepared.details, prepared.headers);
-      }
-      httpGraphQLRequest = prepared;
+    const result = await options.handle(httpGraphQLRequest, req, requestTelemetry);
+    if (isRejection(result)) {
+      requestTelemetry.requestedOperation ??= result.operationName;
+      return refuse(result.status, result.code, result.message, result.details, result.headers);
     }
-    const result = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: () => options.context(req, requestTelemetry),
-    });
     for (const [name, value] of result.headers) res.setHeader(name, value);
     if (draining) res.setHeader('connection', 'close');
     res.statusCode = result.status ?? 200;

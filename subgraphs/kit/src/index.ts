@@ -1,6 +1,6 @@
 /**
  * @subgraphs/kit: what only the domain subgraphs share. Public surface: the subgraph server
- * builder (`createSubgraphServer`, `runSubgraph`) and its config, pagination and cursors,
+ * builder (`createSubgraphServer`, `startSubgraphProcess`) and its config, pagination and cursors,
  * entity batching, the `DateTime` scalar, keyset pages in SQL, shipping rules, and the seed
  * `dataset`. What every service shares (HTTP, storage, errors, telemetry) is
  * `@bff/platform`; test support is `@subgraphs/kit/testing`.

@@ -1,4 +1,4 @@
-import { Kind, parse, type DirectiveNode } from 'graphql';
+import { Kind, type DirectiveNode, type DocumentNode } from 'graphql';
 
 /**
  * What `@authenticated` and `@requiresScopes` in the supergraph ask of a caller, by
@@ -29,9 +29,9 @@ function requirementOf(directives: readonly DirectiveNode[] | undefined): Access
   return authenticated || scopes ? { authenticated: authenticated || scopes !== null, scopes } : undefined;
 }
 
-export function accessRequirementsFromSupergraph(supergraphSdl: string): AccessRequirements {
+export function accessRequirementsFromSupergraph(supergraph: DocumentNode): AccessRequirements {
   const requirements: AccessRequirements = new Map();
-  for (const definition of parse(supergraphSdl).definitions) {
+  for (const definition of supergraph.definitions) {
     if (!('name' in definition) || !definition.name || !('directives' in definition)) continue;
     const onType = requirementOf(definition.directives);
     if (onType) requirements.set(definition.name.value, onType);

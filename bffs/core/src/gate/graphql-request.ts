@@ -8,11 +8,7 @@ export interface OperationRequest {
   extensions?: Record<string, unknown> & { persistedQuery?: { version?: number; sha256Hash?: string } };
 }
 
-export type ParsedRequest =
-  | { kind: 'single'; operation: OperationRequest }
-  | { kind: 'batch'; operations: OperationRequest[] }
-  /** A method other than GET and POST: Apollo answers it itself (405). */
-  | { kind: 'passthrough' };
+export type ParsedRequest = { kind: 'single'; operation: OperationRequest } | { kind: 'batch'; operations: OperationRequest[] };
 
 /** A request the gate refuses before looking at any GraphQL (400 BAD_REQUEST). */
 export class MalformedRequestError extends Error {
@@ -99,13 +95,14 @@ export function parseGraphQLRequest(request: HTTPGraphQLRequest, options: { batc
     };
     return { kind: 'single', operation: withDocumentId(operation, singleParameter(params, 'documentId')) };
   }
-  if (request.method !== 'POST') return { kind: 'passthrough' };
+  // Other methods are refused before this (http-preconditions.ts).
+  if (request.method !== 'POST') throw new MalformedRequestError(`GraphQL is served over GET and POST, not ${request.method}.`);
   const { body } = request;
   if (Array.isArray(body)) {
     return {
       kind: 'batch',
       operations: body.map((item, batchIndex) => {
-        // Refuse the whole batch: handing it on would let Apollo run its good items unchecked.
+        // Refuse the whole batch: a client must not get half a screen silently.
         if (!isObject(item)) throw new MalformedRequestError(`Batch item ${batchIndex} is not a JSON object.`, { batchIndex });
         return operationOf(item, `batch item ${batchIndex}`, { batchIndex });
       }),
@@ -119,25 +116,4 @@ export function parseGraphQLRequest(request: HTTPGraphQLRequest, options: { batc
       ? `The POST body must be ${shape}.`
       : `A POST body must be JSON (content-type: application/json), not ${contentType ? `"${contentType.split(';')[0]}"` : 'untyped'}: ${shape}.`,
   );
-}
-
-/** Puts (possibly rewritten) operations back into the shape Apollo reads. */
-export function rebuildRequest(request: HTTPGraphQLRequest, parsed: ParsedRequest): HTTPGraphQLRequest {
-  if (parsed.kind === 'passthrough') return request;
-  if (request.method === 'GET' && parsed.kind === 'single') {
-    const params = new URLSearchParams();
-    const { query, operationName, variables, extensions } = parsed.operation;
-    if (query !== undefined) params.set('query', query);
-    if (operationName !== undefined) params.set('operationName', operationName);
-    if (variables !== undefined) params.set('variables', JSON.stringify(variables));
-    if (extensions !== undefined && Object.keys(extensions).length > 0) params.set('extensions', JSON.stringify(extensions));
-    return { ...request, search: `?${params.toString()}` };
-  }
-  return { ...request, body: parsed.kind === 'batch' ? parsed.operations.map(compact) : compact(parsed.operation) };
-}
-
-/** Apollo checks present keys (`extensions: undefined` is "not an object"), so drop absent ones. */
-function compact(operation: OperationRequest): Record<string, unknown> {
-  // Object.entries skips symbol keys, so internal markers never reach Apollo.
-  return Object.fromEntries(Object.entries(operation).filter(([, value]) => value !== undefined));
 }

@@ -1,13 +1,16 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
+import { createHash } from 'node:crypto';
 import { ErrorCode, rejection, type Rejection } from '@bff/platform';
 import {
   getOperationAST,
   GraphQLError,
   LoneAnonymousOperationRule,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
 import type { CostModel } from '../limits/cost-model';
@@ -19,8 +22,9 @@ import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';
 import type { OperationLimits } from '@bff/formats';
-import { MalformedRequestError, parseGraphQLRequest, rebuildRequest, type OperationRequest } from './graphql-request';
+import { MalformedRequestError, parseGraphQLRequest, type OperationRequest } from './graphql-request';
 import { LruCache } from './lru-cache';
+import { NoIntrospectionRule } from './NoIntrospectionRule';
 import { operationToRun } from './operation-to-run';
 
 export interface OperationGateOptions {
@@ -29,18 +33,64 @@ export interface OperationGateOptions {
   apiSchema: GraphQLSchema;
   costModel: CostModel;
   /**
-   * Turns a persisted-query request into one with query text (or refuses it). Absent: the
-   * client sends query text, and a `persistedQuery` extension is left to Apollo.
+   * Validation rules beyond GraphQL's own, for the client's policy (no introspection in
+   * production). @default none
    */
-  resolvePersisted?: (operation: OperationRequest) => Promise<OperationRequest | Rejection>;
-  /** Called once an operation with query text has passed every limit (APQ registers here). */
-  admitted?: (operation: OperationRequest) => Promise<void>;
+  extraValidationRules?: readonly ValidationRule[];
+  /**
+   * Whether validation messages may suggest names of the schema ("Did you mean …?"): not
+   * where the schema is not the client's to explore. @default true
+   */
+  suggestNames?: boolean;
+  /** Resolves a persisted-query request into its query text, or refuses it. */
+  resolvePersisted: (operation: OperationRequest) => Promise<PersistedResolution | Rejection>;
+  /** Called for an APQ registration once its operation has passed every check. */
+  register: (hash: string, query: string) => Promise<void>;
   /** Refuses operations selecting what the caller may not see (@authenticated, @requiresScopes). */
   authorize?: (document: DocumentNode, operationName: string | undefined, caller: VerifiedUser | null) => Rejection | undefined;
 }
 
-/** What limits say about one document, independent of variables: computed once per text. */
-type Checked = { document: DocumentNode; error?: GraphQLError } | { document?: undefined; tooManyTokens?: Rejection };
+/** A persisted query resolved to the operation to run; `register` is the hash to store its text under (APQ). */
+export interface PersistedResolution {
+  operation: OperationRequest;
+  register?: string;
+}
+
+/**
+ * An operation the gate let through, with everything execution needs: its text, parsed and
+ * validated once per text, its hash, and the operation definition it runs.
+ */
+export interface AdmittedOperation {
+  request: OperationRequest;
+  query: string;
+  /** sha256 (hex) of `query`: the key of its query plan. */
+  queryHash: string;
+  document: DocumentNode;
+  definition: OperationDefinitionNode;
+}
+
+/**
+ * An operation GraphQL itself refuses (a syntax or validation error): answered with its
+ * errors and `status`, on its own, even inside a batch, as GraphQL-over-HTTP has it.
+ */
+export interface FailedOperation {
+  failed: true;
+  status: number;
+  errors: readonly GraphQLError[];
+  operationName?: string;
+}
+
+/** What the gate makes of a request: refused whole, or one outcome per operation. */
+export type GateOutcome = Rejection | { batch: boolean; operations: (AdmittedOperation | FailedOperation)[] };
+
+/**
+ * What is known about one document text, computed once per text: its parse, the static
+ * limits, its hash, and (lazily, once its limits have passed) its full validation.
+ */
+type Checked =
+  | { kind: 'parsed'; document: DocumentNode; limitError?: GraphQLError; queryHash?: string; validationErrors?: readonly GraphQLError[] }
+  | { kind: 'syntax-error'; error: GraphQLError }
+  | { kind: 'too-many-tokens'; rejection: Rejection };
 
 /**
  * Only documents up to this size are remembered: a client's real operations are small, and
@@ -49,13 +99,14 @@ type Checked = { document: DocumentNode; error?: GraphQLError } | { document?: u
 const MAX_CACHED_QUERY_LENGTH = 16 * 1024;
 
 /**
- * The BFF's front gate: every request passes here before Apollo sees it. It enforces the
- * client's batch, token, depth, alias, root-field and cost limits, and resolves persisted
- * queries. It runs only the cheap, linear limit rules; the full GraphQL validation (and its
- * quadratic parts) runs afterwards in Apollo, on documents that are already known to be
- * small. Each rejection is a 400 with a stable code and the measured value.
+ * The BFF's front gate: every request passes here, and what it admits goes straight to
+ * execution. It enforces the client's batch, token, depth, alias, root-field and cost
+ * limits, resolves persisted queries, picks the operation, and authorizes the caller. The
+ * cheap, linear limit rules run first; the full GraphQL validation (and its quadratic
+ * parts) runs only on documents already known to be small, once per text. Each refusal has
+ * a stable code (a limit's with the measured value).
  */
-export type OperationGate = (request: HTTPGraphQLRequest, caller: VerifiedUser | null) => Promise<HTTPGraphQLRequest | Rejection>;
+export type OperationGate = (request: HTTPGraphQLRequest, caller: VerifiedUser | null) => Promise<GateOutcome>;
 
 export function createOperationGate(options: OperationGateOptions): OperationGate {
   const { limits } = options;
@@ -66,6 +117,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     MaxRootFieldsRule(limits.maxRootFields),
     LoneAnonymousOperationRule,
   ];
+  const fullRules: ValidationRule[] = [...specifiedRules, ...(options.extraValidationRules ?? [])];
   const checked = new LruCache<string, Checked>(2_000);
 
   // Tokens are counted only for a text not seen before: a known operation costs one lookup.
@@ -73,49 +125,70 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     const cached = checked.get(query);
     if (cached) return cached;
     const tooManyTokens = maxTokensCheck(query, limits.maxTokens);
-    if (tooManyTokens) return { tooManyTokens };
+    if (tooManyTokens) return { kind: 'too-many-tokens', rejection: tooManyTokens };
     let result: Checked;
     try {
       const document = parse(query, { maxTokens: limits.maxTokens });
-      const [error] = validate(options.apiSchema, document, staticRules, { maxErrors: 1 });
-      result = { document, error };
-    } catch {
-      result = {}; // a syntax error: Apollo reports it with its own GRAPHQL_PARSE_FAILED
+      const [limitError] = validate(options.apiSchema, document, staticRules, { maxErrors: 1 });
+      result = { kind: 'parsed', document, limitError };
+    } catch (error) {
+      const syntax = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+      result = {
+        kind: 'syntax-error',
+        error: new GraphQLError(syntax.message, { source: syntax.source, positions: syntax.positions, extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED } }),
+      };
     }
     if (query.length <= MAX_CACHED_QUERY_LENGTH) checked.set(query, result);
     return result;
   };
 
-  const admit = async (operation: OperationRequest, method: string, caller: VerifiedUser | null): Promise<OperationRequest | Rejection> => {
-    let resolved = operation;
-    if (options.resolvePersisted) {
-      const outcome = await options.resolvePersisted(operation);
-      if ('rejected' in outcome) return { ...outcome, operationName: operation.operationName };
-      resolved = outcome;
-    }
+  const validated = (entry: Extract<Checked, { kind: 'parsed' }>): readonly GraphQLError[] => {
+    entry.validationErrors ??= validate(options.apiSchema, entry.document, fullRules).map((error) =>
+      new GraphQLError(options.suggestNames === false ? error.message.replace(/ ?Did you mean(.+?)\?$/, '') : error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        extensions: { ...error.extensions, code: error.extensions.code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED },
+      }),
+    );
+    return entry.validationErrors;
+  };
+
+  const admit = async (operation: OperationRequest, method: string, caller: VerifiedUser | null): Promise<AdmittedOperation | FailedOperation | Rejection> => {
+    const persisted = await options.resolvePersisted(operation);
+    if ('rejected' in persisted) return { ...persisted, operationName: operation.operationName };
+    const resolved = persisted.operation;
     const refused = (rejected: Rejection, document?: DocumentNode): Rejection => ({ ...rejected, operationName: resolved.operationName ?? (document && getOperationAST(document)?.name?.value) });
     const query = resolved.query;
-    if (query === undefined) return resolved; // Apollo answers "must contain a query"
-    const result = check(query);
-    if (!result.document) return result.tooManyTokens ? refused(result.tooManyTokens) : resolved;
+    if (query === undefined || query === '') {
+      return refused(rejection(400, ErrorCode.BAD_REQUEST, 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.'));
+    }
+    const entry = check(query);
+    if (entry.kind === 'too-many-tokens') return refused(entry.rejection);
+    if (entry.kind === 'syntax-error') return { failed: true, status: 400, errors: [entry.error], operationName: resolved.operationName };
+    const { document } = entry;
     const error =
-      result.error ??
+      entry.limitError ??
       validate(
         options.apiSchema,
-        result.document,
+        document,
         [MaxCostRule({ maxCost: limits.maxCost, defaultListSize: limits.defaultListSize, model: options.costModel, variables: resolved.variables })],
         { maxErrors: 1 },
       )[0];
     if (error) {
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
-      return refused(rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } }), result.document);
+      return refused(rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } }), document);
     }
-    const selected = operationToRun(result.document, resolved.operationName, method);
-    if ('rejected' in selected) return refused(selected, result.document);
-    const denied = options.authorize?.(result.document, resolved.operationName, caller);
-    if (denied) return refused(denied, result.document);
-    await options.admitted?.(resolved);
-    return resolved;
+    const definition = operationToRun(document, resolved.operationName, method);
+    if ('rejected' in definition) return refused(definition, document);
+    const denied = options.authorize?.(document, resolved.operationName, caller);
+    if (denied) return refused(denied, document);
+    const errors = validated(entry);
+    if (errors.length > 0) return { failed: true, status: 400, errors, operationName: resolved.operationName ?? definition.name?.value };
+    // Registered only now: an APQ hash never names a text that could not run.
+    if (persisted.register) await options.register(persisted.register, query);
+    entry.queryHash ??= createHash('sha256').update(query).digest('hex');
+    return { request: resolved, query, queryHash: entry.queryHash, document, definition };
   };
 
   return async (request, caller) => {
@@ -131,20 +204,16 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
       if (error instanceof MalformedRequestError) return rejection(400, ErrorCode.BAD_REQUEST, error.message, { details: error.details });
       throw error;
     }
-    if (parsed.kind === 'passthrough') return request;
-    if (parsed.kind === 'batch') {
-      const operations: OperationRequest[] = [];
-      for (const [index, operation] of parsed.operations.entries()) {
-        const outcome = await admit(operation, request.method, caller);
-        // One bad operation refuses the whole batch: a client must not get half a screen silently.
-        if ('rejected' in outcome) return { ...outcome, details: { ...outcome.details, batchIndex: index } };
-        operations.push(outcome);
-      }
-      return rebuildRequest(request, { kind: 'batch', operations });
+    const batch = parsed.kind === 'batch';
+    const requested = parsed.kind === 'batch' ? parsed.operations : [parsed.operation];
+    if (requested.length === 0) return rejection(400, ErrorCode.BAD_REQUEST, 'No operations found in the batch.');
+    const operations: (AdmittedOperation | FailedOperation)[] = [];
+    for (const [index, operation] of requested.entries()) {
+      const outcome = await admit(operation, request.method, caller);
+      // One refused operation refuses the whole batch: a client must not get half a screen silently.
+      if ('rejected' in outcome) return batch ? { ...outcome, details: { ...outcome.details, batchIndex: index } } : outcome;
+      operations.push(outcome);
     }
-    const outcome = await admit(parsed.operation, request.method, caller);
-    if ('rejected' in outcome) return outcome;
-    return outcome === parsed.operation ? request : rebuildRequest(request, { kind: 'single', operation: outcome });
+    return { batch, operations };
   };
 }
-

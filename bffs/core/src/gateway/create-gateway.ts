@@ -1,11 +1,11 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
-import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '@bff/formats';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
 import type { BffMetrics } from '../server/bff-metrics';
+import type { OperationExecutor } from '../server/run-operation';
 import { createPlanExecutor } from './plan-executor';
 import { supergraphForGateway } from './supergraph-for-gateway';
 
@@ -31,8 +31,17 @@ export interface GatewayOptions {
 }
 
 export interface KitGateway {
-  /** What Apollo Server is given: the stock gateway, with the kit's executor unless told otherwise. */
-  forApolloServer: GatewayInterface;
+  /** Loads the supergraph: builds the API schema and the query planner. */
+  load(): Promise<void>;
+  /** True once the first supergraph is loaded. */
+  loaded(): boolean;
+  /**
+   * Runs operations' plans on the supergraph loaded now, and keeps to it after an update:
+   * the kit's executor, or stock @apollo/gateway's if so configured (which follows its own
+   * updates).
+   */
+  pinnedExecutor(): OperationExecutor;
+  stop(): Promise<void>;
   /**
    * Replaces the supergraph. The gateway builds the new schema and query planner, then swaps
    * them in at once: requests already running finish on the old ones. Throws (and keeps the
@@ -77,20 +86,13 @@ export function createGateway(options: GatewayOptions): KitGateway {
   });
   let stockExecutor: ((requestContext: any) => Promise<any>) | undefined;
   const planExecutor = createPlanExecutor(gateway, () => stockExecutor!);
-  const forApollo: GatewayInterface =
-    options.planExecutor === 'apollo'
-      ? gateway
-      : {
-          load: async (loadOptions) => {
-            const loaded = await gateway.load(loadOptions);
-            stockExecutor = loaded.executor as typeof stockExecutor;
-            return { schema: loaded.schema, executor: planExecutor.execute };
-          },
-          onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
-          stop: () => gateway.stop(),
-        };
   return {
-    forApolloServer: forApollo,
+    load: async () => {
+      stockExecutor = (await gateway.load()).executor as typeof stockExecutor;
+    },
+    loaded: () => stockExecutor !== undefined,
+    pinnedExecutor: () => (options.planExecutor === 'apollo' ? (requestContext) => stockExecutor!(requestContext) : planExecutor.pinned()),
+    stop: () => gateway.stop(),
     update: (supergraphSdl) => {
       if (!update) throw new Error('the gateway has not loaded its first supergraph yet');
       update(supergraphForGateway(supergraphSdl));

@@ -21,6 +21,17 @@ interface PreparedOperation {
   runnable: boolean;
 }
 
+/** One loaded supergraph as the executor uses it. */
+interface SupergraphView {
+  /** The API schema (graphql-js): variables are coerced and introspection answered against it. */
+  schema: GraphQLSchema;
+  apiSchema: Schema;
+  supergraphSchema: GraphQLSchema;
+  queryPlanner: QueryPlanner;
+  /** Data sources by subgraph name. */
+  services: Record<string, any>;
+}
+
 /** What @apollo/gateway keeps privately and the executor needs (version pinned: 2.14.4). */
 interface GatewayInternals {
   schema?: GraphQLSchema;
@@ -33,7 +44,14 @@ interface GatewayInternals {
 type Executor = (requestContext: any) => Promise<any>;
 
 export interface PlanExecutor {
+  /** Runs a plan on the supergraph loaded now. */
   execute: Executor;
+  /**
+   * An executor held to the supergraph loaded now (its API schema, planner and subgraphs),
+   * whatever is loaded later: a BFF pairs it with the gate of the same supergraph, so a
+   * request admitted by one gate is planned on that gate's supergraph.
+   */
+  pinned(): Executor;
   /**
    * Plans an operation ahead of its first request (persisted operations at start-up): the
    * request that sends it later pays no planning. Returns false if the gateway has no
@@ -56,35 +74,37 @@ export interface PlanExecutor {
  */
 export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Executor, capacity = 1_000): PlanExecutor {
   const internals = gateway as unknown as GatewayInternals;
-  let prepared = new LruCache<string, PreparedOperation>(capacity);
-  let preparedFor: QueryPlanner | undefined;
+  /** Plans per supergraph (by its planner): a new supergraph's plans start from nothing, and a pinned executor keeps its own. */
+  const plansByPlanner = new WeakMap<QueryPlanner, LruCache<string, PreparedOperation>>();
+  const plansOf = (view: SupergraphView) => {
+    let plans = plansByPlanner.get(view.queryPlanner);
+    if (!plans) plansByPlanner.set(view.queryPlanner, (plans = new LruCache(capacity)));
+    return plans;
+  };
+  /** What the gateway has loaded now, taken as one value; undefined before the first load. */
+  const loadedView = (): SupergraphView | undefined => {
+    const { queryPlanner, apiSchema, supergraphSchema, schema } = internals;
+    if (!queryPlanner || !apiSchema || !supergraphSchema || !schema) return undefined;
+    return { queryPlanner, apiSchema, supergraphSchema, schema, services: servicesOf(queryPlanner, internals.serviceMap) };
+  };
 
   let plansBuilt = 0;
-  const prepare = (document: DocumentNode, operationName: string | null | undefined, definition: OperationDefinitionNode): PreparedOperation => {
+  const prepare = (view: SupergraphView, document: DocumentNode, operationName: string | null | undefined, definition: OperationDefinitionNode): PreparedOperation => {
     plansBuilt += 1;
-    const apiSchema = internals.apiSchema!;
-    const planned = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined });
-    const plan = internals.queryPlanner!.buildQueryPlan(planned);
-    const operation = operationFromDocument(apiSchema, document, { operationName: operationName ?? undefined, validate: false });
+    const planned = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined });
+    const plan = view.queryPlanner.buildQueryPlan(planned);
+    const operation = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined, validate: false });
     return { definition, plan, operation, runnable: isRunnable(plan), shape: hasIntrospection(operation) ? undefined : compileResponseShaper(operation) };
   };
 
-  /** The cache of the supergraph being served (a new supergraph's plans start from nothing). */
-  const cache = () => {
-    if (preparedFor !== internals.queryPlanner) {
-      prepared = new LruCache(capacity);
-      preparedFor = internals.queryPlanner;
-    }
-    return prepared;
-  };
-  // Apollo Server's queryHash: the sha256 of the query text.
+  // The queryHash: the sha256 of the query text.
   const keyOf = (queryHash: string, operationName: string | null | undefined) => `${queryHash}\u0000${operationName ?? ''}`;
 
-  const execute: Executor = async (requestContext) => {
+  const executeOn = async (view: SupergraphView, requestContext: any): Promise<any> => {
     const { request, document, queryHash } = requestContext;
     const definition: OperationDefinitionNode | undefined = requestContext.operation;
-    if (!definition || !internals.queryPlanner || !internals.supergraphSchema || !internals.schema) return fallback()(requestContext);
-    const plans = cache();
+    if (!definition) return fallback()(requestContext);
+    const plans = plansOf(view);
     const key = keyOf(queryHash, request.operationName);
     const telemetry: RequestTelemetry | undefined = requestContext.context?.telemetry;
     const span = telemetry?.span && telemetry.tracing?.startChildSpan('plan', telemetry.span, { 'graphql.operation.name': request.operationName ?? '' });
@@ -92,7 +112,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     span?.setAttribute('plan.cached', entry !== undefined);
     if (!entry) {
       try {
-        entry = prepare(document, request.operationName, definition);
+        entry = prepare(view, document, request.operationName, definition);
       } catch (error) {
         endSpan(span, error);
         throw error;
@@ -104,13 +124,13 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
 
     const rawVariables = request.variables ?? {};
     if (definition.variableDefinitions?.length) {
-      const { errors } = getVariableValues(internals.schema, definition.variableDefinitions, rawVariables);
+      const { errors } = getVariableValues(view.schema, definition.variableDefinitions, rawVariables);
       if (errors) return { errors };
     }
 
     const context: PlanExecutionContext = {
-      supergraphSchema: internals.supergraphSchema,
-      services: servicesOf(internals.queryPlanner, internals.serviceMap),
+      supergraphSchema: view.supergraphSchema,
+      services: view.services,
       requestContext,
       variables: rawVariables,
       errors: [],
@@ -124,7 +144,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
         throw error;
       }
     }
-    const apiGraphQLSchema = internals.schema;
+    const apiGraphQLSchema = view.schema;
     const { data, errors: shapingErrors } = entry.shape
       ? entry.shape(unshaped, rawVariables)
       : computeResponse({
@@ -139,18 +159,28 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     return { data };
   };
 
+  const execute: Executor = (requestContext) => {
+    const view = loadedView();
+    return view ? executeOn(view, requestContext) : fallback()(requestContext);
+  };
+
   return {
     execute,
+    pinned: () => {
+      const view = loadedView();
+      return view ? (requestContext) => executeOn(view, requestContext) : execute;
+    },
     plansBuilt: () => plansBuilt,
     prepare: (query, operationName) => {
-      if (!internals.queryPlanner || !internals.apiSchema) return false;
+      const view = loadedView();
+      if (!view) return false;
       const document = parse(query);
       const definitions = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
       const definition = operationName ? definitions.find((d) => d.name?.value === operationName) : definitions[0];
       if (!definition) throw new Error(`no operation ${operationName ?? ''} in the document`);
-      const entry = prepare(document, operationName, definition);
+      const entry = prepare(view, document, operationName, definition);
       const hash = createHash('sha256').update(query).digest('hex');
-      const plans = cache();
+      const plans = plansOf(view);
       plans.set(keyOf(hash, operationName), entry);
       // A client may name the operation or not (a persisted GET usually does not): plan both.
       if (definitions.length === 1 && definition.name) plans.set(keyOf(hash, operationName ? undefined : definition.name.value), entry);

@@ -1,4 +1,4 @@
-import { Kind, parse, type DirectiveNode, type ValueNode } from 'graphql';
+import { Kind, type DirectiveNode, type DocumentNode, type ValueNode } from 'graphql';
 
 /**
  * What the supergraph says about cost: `@cost(weight:)` on fields and types, and
@@ -29,9 +29,9 @@ const intOf = (value: ValueNode | undefined) => (value?.kind === Kind.INT ? Numb
 const stringsOf = (value: ValueNode | undefined) =>
   value?.kind === Kind.LIST ? value.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : undefined;
 
-export function costModelFromSupergraph(supergraphSdl: string): CostModel {
+export function costModelFromSupergraph(supergraph: DocumentNode): CostModel {
   const model: CostModel = { fieldWeights: new Map(), typeWeights: new Map(), listSizes: new Map() };
-  for (const definition of parse(supergraphSdl).definitions) {
+  for (const definition of supergraph.definitions) {
     if (!('name' in definition) || !definition.name || !('directives' in definition)) continue;
     const typeName = definition.name.value;
     for (const directive of definition.directives ?? []) {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ErrorCode, REPO_ROOT, rejection, type Rejection } from '@bff/platform';
 import type { GraphQLSchema } from 'graphql';
 import type { OperationRequest } from '../gate/graphql-request';
+import type { PersistedResolution } from '../gate/operation-gate';
 import type { PersistedQueryPolicy } from '@bff/formats';
 import { NO_BFF_METRICS, type BffMetrics } from '../server/bff-metrics';
 import type { BffMode } from '../bff-mode';
@@ -10,8 +11,9 @@ import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import { loadSafelist, safelistOf, type SafelistedOperation } from './safelist';
 
 export interface PersistedQueryHandlers {
-  resolvePersisted(operation: OperationRequest): Promise<OperationRequest | Rejection>;
-  admitted(operation: OperationRequest): Promise<void>;
+  resolvePersisted(operation: OperationRequest): Promise<PersistedResolution | Rejection>;
+  /** Stores an APQ registration (the gate calls it once the operation has passed every check). */
+  register(hash: string, query: string): Promise<void>;
   /** The safelist, for start-up work (pre-planning) and tests; empty in automatic mode. */
   safelist: ReadonlyMap<string, SafelistedOperation>;
 }
@@ -19,10 +21,6 @@ export interface PersistedQueryHandlers {
 const SHA256_HEX = /^[a-f0-9]{64}$/;
 /** APQ's "not found" is part of the protocol, not a failure: 200, never cached (as Apollo Server does). */
 const APQ_MISS_HEADERS = { 'cache-control': 'private, no-cache, must-revalidate' };
-
-/** Marks an APQ registration to store once the operation has passed every limit. */
-const REGISTER = Symbol('register persisted query');
-type Registering = OperationRequest & { [REGISTER]?: string };
 
 function withoutPersistedExtension(operation: OperationRequest): OperationRequest {
   if (!operation.extensions?.persistedQuery) return operation;
@@ -32,9 +30,9 @@ function withoutPersistedExtension(operation: OperationRequest): OperationReques
 
 /**
  * Persisted queries as the client's policy says: automatic (APQ, register on miss) or a
- * safelist (manifests of supported app versions). Apollo's own APQ is off in the BFF: this
- * runs in the front gate, so limits apply to the query text whatever way it arrived, and
- * a query is registered only once it has passed them.
+ * safelist (manifests of supported app versions). This runs in the front gate, so limits
+ * apply to the query text whatever way it arrived, and a query is registered only once it
+ * has passed them.
  */
 export function persistedQueryHandlers(
   policy: PersistedQueryPolicy,
@@ -57,7 +55,7 @@ export function persistedQueryHandlers(
   const freeTextAllowed = policy.mode === 'automatic' || policy.freeText[mode];
   const metrics = options.metrics ?? NO_BFF_METRICS;
 
-  const resolvePersisted = async (operation: OperationRequest): Promise<OperationRequest | Rejection> => {
+  const resolvePersisted = async (operation: OperationRequest): Promise<PersistedResolution | Rejection> => {
     const persisted = operation.extensions?.persistedQuery;
     if (!persisted) {
       if (operation.query !== undefined && !freeTextAllowed) {
@@ -68,7 +66,7 @@ export function persistedQueryHandlers(
           'This client only runs persisted queries: send extensions.persistedQuery.sha256Hash of an operation from its manifest.',
         );
       }
-      return operation;
+      return { operation };
     }
     if (typeof persisted !== 'object' || Array.isArray(persisted)) {
       return rejection(400, ErrorCode.BAD_REQUEST, 'extensions.persistedQuery must be an object: { "version": 1, "sha256Hash": "<sha256 hex>" }.');
@@ -95,27 +93,24 @@ export function persistedQueryHandlers(
       }
       metrics.persistedQuery('hit');
       // The manifest's name for it: logs and metrics name the operation even when the app sent only the id.
-      return { ...plain, query: entry.body, operationName: plain.operationName ?? entry.name };
+      return { operation: { ...plain, query: entry.body, operationName: plain.operationName ?? entry.name } };
     }
 
-    if (operation.query !== undefined) return { ...plain, [REGISTER]: hash } as Registering;
+    if (operation.query !== undefined) return { operation: plain, register: hash };
     const stored = await options.apqStore.get(hash);
     if (stored === undefined) {
       metrics.persistedQuery('miss');
       return rejection(200, ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', { headers: APQ_MISS_HEADERS });
     }
     metrics.persistedQuery('hit');
-    return { ...plain, query: stored };
+    return { operation: { ...plain, query: stored } };
   };
 
   return {
     resolvePersisted,
-    admitted: async (operation) => {
-      const hash = (operation as Registering)[REGISTER];
-      if (hash && operation.query !== undefined) {
-        await options.apqStore.set(hash, operation.query);
-        metrics.persistedQuery('registered');
-      }
+    register: async (hash, query) => {
+      await options.apqStore.set(hash, query);
+      metrics.persistedQuery('registered');
     },
     safelist,
   };

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, firstHeaderValue, REQUEST_ID_HEADER, type RequestTelemetry } from '@bff/platform';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, firstHeaderValue, REQUEST_ID_HEADER, USER_ID_HEADER, USER_SCOPES_HEADER, type RequestTelemetry } from '@bff/platform';
 import type { VerifiedUser } from '../auth/authenticator';
 
 export { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, REQUEST_ID_HEADER };
@@ -9,9 +9,6 @@ export { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, REQUEST_ID_HEADER };
  * attribute their work to a client.
  */
 export const FORWARDED_HEADERS = ['authorization', CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER] as const;
-/** Identity headers for the subgraphs: set from the verified token only, never copied from the caller. */
-export const USER_ID_HEADER = 'x-user-id';
-export const USER_SCOPES_HEADER = 'x-user-scopes';
 
 export interface BffContext {
   requestId: string;
@@ -35,6 +32,7 @@ export function contextFromRequest(req: IncomingMessage, user: VerifiedUser | nu
     const value = firstHeaderValue(req.headers[name]);
     if (value) forwardHeaders[name] = value;
   }
+  // Identity for the subgraphs: from the verified token only, never copied from the caller.
   if (user) {
     forwardHeaders[USER_ID_HEADER] = user.id;
     forwardHeaders[USER_SCOPES_HEADER] = user.scopes.join(' ');

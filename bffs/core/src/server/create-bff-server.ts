@@ -1,21 +1,16 @@
-import type { IncomingMessage } from 'node:http';
-import { ApolloServer } from '@apollo/server';
-import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type VerifiedUser } from '../auth/authenticator';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { apolloLifecycle, createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type ApolloLifecycle, type GraphQLHttpServer } from '@bff/platform';
-import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
-import type { PersistedQueryManifest } from '@bff/formats';
+import { createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, ServiceTelemetry, type GraphQLHttpServer } from '@bff/platform';
+import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy, type PersistedQueryManifest } from '@bff/formats';
+import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator } from '../auth/authenticator';
+import type { BffMode } from '../bff-mode';
 import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
-import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy } from '@bff/formats';
+import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
-import { CLIENT_NAME_HEADER, contextFromRequest, type BffContext } from './context';
-import { isDeliberate, maskError } from './mask-errors';
-import { postResponsesUncachedPlugin } from './plugins/post-responses-uncached-plugin';
-import type { BffMode } from '../bff-mode';
-import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 import { createBffMetrics } from './bff-metrics';
+import { createBffRequestHandler, type Serving } from './bff-request-handler';
+import type { OperationExecutor } from './run-operation';
 import { registeredOperationNames } from './registered-operations';
+import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 
 export type { BffMode } from '../bff-mode';
 
@@ -53,7 +48,7 @@ export interface BffServer {
    * checked first; on any problem the BFF keeps serving what it has and the error is thrown.
    */
   swap(update: { supergraphSdl?: string; manifests?: ReadonlyMap<string, PersistedQueryManifest> }): Promise<void>;
-  /** Loads the supergraph, starts Apollo, listens; resolves with the base URL. */
+  /** Loads the supergraph (API schema, query planner, subgraphs), plans the persisted operations, listens; resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -68,75 +63,58 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const telemetry = options.telemetry ?? ServiceTelemetry.quiet(`${options.policy.name}-bff`);
   const metrics = createBffMetrics(telemetry);
   const stateOptions = { policy: options.policy, mode, apqStore: options.apqStore ?? memoryApqStore(), subgraphUrls: options.subgraphUrls, gatewaySecret, breakers, metrics };
-  let state: SupergraphState = buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions);
+  const notLoaded: OperationExecutor = () => Promise.reject(new Error('the BFF has not loaded its supergraph yet'));
+  // The gate of one supergraph with the executor of the same one, replaced as one value.
+  let serving: Serving = { state: buildSupergraphState(options.supergraphSdl, options.manifests, stateOptions), execute: notLoaded };
   // A client's registered and persisted operations are its own series; any other name a
   // caller sends folds into `__other`, so callers cannot grow the metrics without end.
   const clientOperations = registeredOperationNames(options.policy.name);
   const knowOperationsOf = (current: SupergraphState) =>
     telemetry.labels.operation.setKnown(new Set([...clientOperations, ...current.persistedOperations.flatMap((op) => (op.operationName ? [op.operationName] : []))]), 0);
-  knowOperationsOf(state);
+  knowOperationsOf(serving.state);
   const gateway = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
-  const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
-  /** The verified caller of each request in flight, from authentication to the context. */
-  const callers = new WeakMap<IncomingMessage, VerifiedUser | null>();
-  const apollo = new ApolloServer<BffContext>({
-    gateway: gateway.forApolloServer,
-    introspection: mode === 'development' || options.policy.introspectionInProduction,
-    // "Did you mean …?" reveals the schema as surely as introspection does.
-    hideSchemaDetailsFromClientErrors: mode === 'production' && !options.policy.introspectionInProduction,
-    formatError: (formatted) => maskError(formatted),
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false,
-    allowBatchedHttpRequests: limits.maxBatchSize > 1,
-    // Persisted queries are resolved in the front gate (see persisted-queries.ts), not by Apollo.
-    persistedQueries: false,
-    plugins: [
-      postResponsesUncachedPlugin(),
-      operationTelemetryPlugin(),
-      // What maskError turns into "Internal server error." is what gets logged in full.
-      logUnexpectedErrorsPlugin((error) => !isDeliberate(error.extensions?.code)),
-      ...(mode === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
-    ],
-    // Clients (not browsers) identify themselves with this header, which also proves the
-    // request is not a cross-site form post.
-    csrfPrevention: { requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', CLIENT_NAME_HEADER] },
-  });
   const http: GraphQLHttpServer = createGraphQLHttpServer({
-    apollo,
+    handle: createBffRequestHandler({
+      policy: options.policy,
+      mode,
+      serving: () => serving,
+      authenticate: options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT),
+    }),
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
     telemetry,
-    // Authenticate first (a bad token is refused before anything else), then the gate.
-    // Read `state` per request: a swap replaces it as one value.
-    prepare: async (request, req) => {
-      const caller = await authenticate(req);
-      if (caller && 'rejected' in caller) return caller;
-      callers.set(req, caller);
-      return state.gate(request, caller);
-    },
-    isReady: async () => (lifecycle.started() ? state.readiness() : { ready: false, status: 'starting' }),
-    context: async (req, requestTelemetry) => contextFromRequest(req, callers.get(req) ?? null, requestTelemetry, options.policy.name),
+    isReady: async () => (gateway.loaded() ? serving.state.readiness() : { ready: false, status: 'starting' }),
   });
-  const lifecycle: ApolloLifecycle = apolloLifecycle(apollo, http);
   let swapping = Promise.resolve();
   return {
     policy: options.policy,
     http,
     listen: async (port, host) => {
-      const url = await lifecycle.listen(port, host);
-      // Synchronously, before any request can be handled: the first one pays no planning.
-      gateway.prepare(state.persistedOperations);
-      return url;
+      if (!gateway.loaded()) {
+        await gateway.load();
+        serving = { state: serving.state, execute: gateway.pinnedExecutor() };
+        // Before the first request can arrive: it pays no planning.
+        gateway.prepare(serving.state.persistedOperations);
+      }
+      return http.listen(port, host);
     },
-    stop: lifecycle.stop,
-    supergraphSdl: () => state.supergraphSdl,
+    // Drain HTTP first, so requests in flight finish, then stop the gateway, then send the last spans.
+    stop: async () => {
+      await http.close();
+      if (gateway.loaded()) await gateway.stop();
+      await telemetry.shutdown();
+    },
+    supergraphSdl: () => serving.state.supergraphSdl,
     plansBuilt: () => gateway.plansBuilt(),
     swap: (update) => {
       const run = async () => {
-        const supergraphSdl = update.supergraphSdl ?? state.supergraphSdl;
-        const next = buildSupergraphState(supergraphSdl, update.manifests ?? state.manifests, stateOptions);
-        if (supergraphSdl !== state.supergraphSdl) gateway.update(supergraphSdl);
-        state = next;
+        const current = serving.state;
+        const supergraphSdl = update.supergraphSdl ?? current.supergraphSdl;
+        // Everything is built and checked before anything is replaced; a throw leaves the BFF as it was.
+        const next = buildSupergraphState(supergraphSdl, update.manifests ?? current.manifests, stateOptions);
+        if (supergraphSdl !== current.supergraphSdl) gateway.update(supergraphSdl);
+        // One step: requests already admitted keep the gate and executor they started with.
+        serving = { state: next, execute: gateway.pinnedExecutor() };
         knowOperationsOf(next);
         gateway.prepare(next.persistedOperations);
       };

@@ -1,8 +1,10 @@
 import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
+import { parse } from 'graphql';
 import type { BffMode } from '../bff-mode';
 import { EXPERIENCE_SUBGRAPH_NAME } from '../experience';
 import { accessRequirementsFromSupergraph } from '../auth/access-requirements';
 import { authorizeOperation } from '../auth/authorize-operation';
+import { NoIntrospectionRule } from '../gate/NoIntrospectionRule';
 import { createOperationGate, type OperationGate } from '../gate/operation-gate';
 import { costModelFromSupergraph } from '../limits/cost-model';
 import type { ApqStore } from '../persisted/apq-store';
@@ -53,19 +55,25 @@ export function buildSupergraphState(
   options: SupergraphStateOptions,
 ): SupergraphState {
   // Router features (@authenticated, @requiresScopes) are ours to enforce, so accept them here.
-  const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
+  // Parsed once; the supergraph model, the access rules and the cost model all read this one document.
+  const document = parse(supergraphSdl);
+  const supergraph = Supergraph.build(document, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
-  const requirements = accessRequirementsFromSupergraph(supergraphSdl);
+  const requirements = accessRequirementsFromSupergraph(document);
   const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests, metrics: options.metrics });
+  // Where introspection is off, "Did you mean …?" would reveal the schema as surely.
+  const schemaIsPublic = options.mode === 'development' || options.policy.introspectionInProduction;
   return {
     supergraphSdl,
     manifests,
     gate: createOperationGate({
       limits: options.policy.limits,
       apiSchema,
-      costModel: costModelFromSupergraph(supergraphSdl),
+      costModel: costModelFromSupergraph(document),
+      extraValidationRules: schemaIsPublic ? [] : [NoIntrospectionRule],
+      suggestNames: schemaIsPublic,
       resolvePersisted: persisted.resolvePersisted,
-      admitted: persisted.admitted,
+      register: persisted.register,
       authorize: (document, operationName, caller) => authorizeOperation(apiSchema, document, operationName, requirements, caller),
     }),
     persistedOperations: [...persisted.safelist.values()].map((op) => ({ query: op.body, operationName: op.name })),

@@ -6,7 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Database, Seed } from '@bff/platform';
 import { DEFAULT_MAX_BODY_BYTES } from '../config/subgraph-config';
-import { countingDatabase, type RequestDatabase, type StatementCounter, ErrorCode, apolloLifecycle, createGraphQLHttpServer, type GraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck, userFromHeaders, type RequestUser, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type RequestTelemetry } from '@bff/platform';
+import { countingDatabase, type RequestDatabase, type StatementCounter, ErrorCode, apolloLifecycle, apolloRequestHandler, createGraphQLHttpServer, type GraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck, userFromHeaders, type RequestUser, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type RequestTelemetry } from '@bff/platform';
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
 import { statementCountPlugin } from './plugins/statement-count-plugin';
 import { resolverSpansPlugin } from './plugins/resolver-spans-plugin';
@@ -127,19 +127,18 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     sqlPerRequest.observe({ client_name: telemetry.labels.clientName.of(request.clientName), operation: telemetry.labels.operation.of(request.operations[0]?.name) }, request.counts.sql);
   });
   const http = createGraphQLHttpServer({
-    apollo,
+    handle: apolloRequestHandler(apollo, async (req, requestTelemetry) => {
+      const sql: StatementCounter = { count: 0 };
+      const { span, tracing } = requestTelemetry;
+      const db = countingDatabase(database, sql, span && tracing ? { tracing, span, dbName: definition.name } : undefined);
+      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry };
+    }),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     admit: gatewayCredentialCheck(gatewaySecret),
     telemetry,
     isReady: async () => {
       await database.ping();
       return true;
-    },
-    context: async (req, requestTelemetry) => {
-      const sql: StatementCounter = { count: 0 };
-      const { span, tracing } = requestTelemetry;
-      const db = countingDatabase(database, sql, span && tracing ? { tracing, span, dbName: definition.name } : undefined);
-      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry };
     },
   });
 

@@ -1,0 +1,64 @@
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLRequestHandler } from '@bff/platform';
+import type { ClientPolicy } from '@bff/formats';
+import type { Authenticator } from '../auth/authenticator';
+import type { BffMode } from '../bff-mode';
+import { CSRF_PREFLIGHT_HEADERS, httpPreconditions } from '../gate/http-preconditions';
+import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
+import { landingPage, prefersHtml } from './landing-page';
+import { runOperation, type OperationExecutor } from './run-operation';
+import type { SupergraphState } from './supergraph-state';
+
+export interface Serving {
+  state: SupergraphState;
+  execute: OperationExecutor;
+}
+
+export interface BffRequestHandlerOptions {
+  policy: ClientPolicy;
+  mode: BffMode;
+  /**
+   * What is served now: the gate of one supergraph and the executor of the same one. Read
+   * once per request, so a swap never splits a request between two supergraphs.
+   */
+  serving: () => Serving;
+  authenticate: Authenticator;
+}
+
+// Clients (not browsers) identify themselves with the client-name header, which also proves
+// the request is not a cross-site form post.
+const PREFLIGHT_HEADERS = [...CSRF_PREFLIGHT_HEADERS, CLIENT_NAME_HEADER];
+
+/**
+ * A BFF's GraphQL over HTTP, one way through: the caller is authenticated, the request
+ * checked (method, CSRF, content types), the gate admits each operation (limits, persisted
+ * queries, the operation to run, authorization; parsed and validated once per text), and
+ * what it admitted runs on the query plan with the caller's context. Nothing is parsed,
+ * serialised or looked up twice on the way.
+ */
+export function createBffRequestHandler(options: BffRequestHandlerOptions): GraphQLRequestHandler {
+  return async (request, req, telemetry) => {
+    // Authenticate first: a bad token is refused before anything else.
+    const caller = await options.authenticate(req);
+    if (caller && 'rejected' in caller) return caller;
+    if (options.mode === 'development' && request.method === 'GET' && prefersHtml(request.headers.get('accept'))) return landingPage(options.policy.name);
+    const preconditions = httpPreconditions(request, PREFLIGHT_HEADERS);
+    if ('rejected' in preconditions) return preconditions;
+    const { state, execute } = options.serving();
+    const admitted = await state.gate(request, caller);
+    if ('rejected' in admitted) return admitted;
+
+    const context = contextFromRequest(req, caller, telemetry, options.policy.name);
+    const answers = await Promise.all(admitted.operations.map((operation) => runOperation(operation, { execute, context, request })));
+    const headers = new HeaderMap([['content-type', preconditions.contentType]]);
+    if (!admitted.batch) {
+      const [answer] = answers;
+      headers.set('cache-control', answer!.cacheControl);
+      return { status: answer!.status, headers, body: { kind: 'complete', string: answer!.body } } satisfies HTTPGraphQLResponse;
+    }
+    // A batch is a POST: never reusable. Its status is the worst of its operations'.
+    headers.set('cache-control', 'no-store');
+    const status = Math.max(...answers.map((a) => a.status));
+    return { status, headers, body: { kind: 'complete', string: `[${answers.map((a) => a.body).join(',')}]` } } satisfies HTTPGraphQLResponse;
+  };
+}

@@ -1,0 +1,126 @@
+import type { HTTPGraphQLRequest } from '@apollo/server';
+import { ErrorCode, type RequestTelemetry } from '@bff/platform';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
+import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
+import { CachePolicy } from './cache-policy';
+import type { BffContext } from './context';
+import { isDeliberate, maskError } from './mask-errors';
+
+/** What an executor answers: the plan executor's, or stock @apollo/gateway's. */
+export interface ExecutionResultLike {
+  data?: Record<string, unknown> | null;
+  errors?: readonly GraphQLError[];
+  extensions?: Record<string, unknown>;
+}
+
+/** Runs one admitted operation's plan; `requestContext` is the shape @apollo/gateway's executors read. */
+export type OperationExecutor = (requestContext: GatewayRequestContext) => Promise<ExecutionResultLike>;
+
+/** The request context @apollo/gateway's executors and data sources read (the fields they use). */
+export interface GatewayRequestContext {
+  request: { query: string; operationName?: string; variables: Record<string, unknown>; extensions?: Record<string, unknown>; http: HTTPGraphQLRequest };
+  document: AdmittedOperation['document'];
+  operation: AdmittedOperation['definition'];
+  operationName: string | null;
+  queryHash: string;
+  source: string;
+  context: BffContext;
+  /** Narrowed by each subgraph reply's Cache-Control. */
+  overallCachePolicy: CachePolicy;
+  logger: RequestTelemetry['logger'];
+  metrics: Record<string, unknown>;
+}
+
+/** One operation's answer, ready to write: its body (as Apollo Server writes one: errors, data, extensions), status and Cache-Control. */
+export interface OperationAnswer {
+  status: number;
+  cacheControl: string;
+  body: string;
+}
+
+/**
+ * Runs one operation the gate admitted (or answers one it found invalid) and makes its
+ * answer: errors formatted at the BFF boundary (`maskError`; what is masked is logged in
+ * full with the request id), the status GraphQL-over-HTTP gives it, and the Cache-Control
+ * its subgraphs' hints allow (a GET only; a POST is never reusable).
+ */
+export async function runOperation(
+  operation: AdmittedOperation | FailedOperation,
+  scope: { execute: OperationExecutor; context: BffContext; request: HTTPGraphQLRequest },
+): Promise<OperationAnswer> {
+  const { context, request } = scope;
+  const telemetry = context.telemetry;
+  const cachePolicy = new CachePolicy();
+  let result: ExecutionResultLike;
+  let status: number | undefined;
+  let name: string | undefined;
+  if ('failed' in operation) {
+    result = { errors: operation.errors };
+    status = operation.status;
+    name = operation.operationName;
+  } else {
+    name = operation.definition.name?.value ?? operation.request.operationName;
+    try {
+      result = await scope.execute({
+        request: {
+          query: operation.query,
+          operationName: operation.request.operationName,
+          variables: operation.request.variables ?? {},
+          extensions: operation.request.extensions,
+          http: request,
+        },
+        document: operation.document,
+        operation: operation.definition,
+        operationName: operation.definition.name?.value ?? null,
+        queryHash: operation.queryHash,
+        source: operation.query,
+        context,
+        overallCachePolicy: cachePolicy,
+        logger: telemetry.logger,
+        metrics: {},
+      });
+    } catch (error) {
+      result = { errors: [asGraphQLError(error)] };
+      status = 500;
+    }
+  }
+
+  const errors = result.errors?.map(withInputErrorCode);
+  // A variable that does not coerce: nothing ran, and the request is what was wrong.
+  if (errors?.length && result.data === undefined) status ??= 400;
+  for (const error of errors ?? []) {
+    if (isDeliberate(error.extensions?.code)) continue;
+    telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
+  }
+  const formatted = errors?.map(formatError);
+  const code = formatted?.[0]?.extensions?.code;
+  const hasData = result.data !== undefined && result.data !== null;
+  telemetry.operationEnded({
+    name,
+    outcome: !formatted?.length ? 'success' : hasData ? 'partial' : (status ?? 200) >= 400 ? 'rejected' : 'error',
+    code: typeof code === 'string' ? code : undefined,
+  });
+  return {
+    status: status ?? 200,
+    cacheControl: request.method === 'GET' && !formatted?.length ? cachePolicy.header() : 'no-store',
+    body: `${JSON.stringify({ errors: formatted, data: result.data, extensions: result.extensions })}\n`,
+  };
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  const original = error instanceof Error ? error : new Error(String(error));
+  return new GraphQLError(original.message, { originalError: original });
+}
+
+/** graphql-js reports a variable that does not coerce without a code; it is the caller's input that is wrong. */
+function withInputErrorCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code !== undefined || error.nodes?.length !== 1 || error.nodes[0]?.kind !== Kind.VARIABLE_DEFINITION) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code: ErrorCode.BAD_USER_INPUT } });
+}
+
+/** The error as JSON, with a code (none is an internal error), through the BFF boundary's masking. */
+function formatError(error: GraphQLError): GraphQLFormattedError {
+  const json = error.toJSON();
+  return maskError({ ...json, extensions: { ...json.extensions, code: error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR } });
+}
