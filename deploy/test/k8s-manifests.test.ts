@@ -45,14 +45,6 @@ const SET_AHEAD_OF_CODE: Record<string, string> = {
 };
 
 /**
- * Services whose HTTP server does not answer the scrape path yet, and why. The test fails
- * once one does, so the entry cannot outlive its reason.
- */
-const METRICS_NOT_YET_SERVED: Partial<Record<string, string>> = {
-  registry: 'schema/registry/server.ts has no /metrics route yet; its pods are annotated already so that one appears without a manifest change',
-};
-
-/**
  * Variables found by enumerating the environment, by prefix. The routing test below checks
  * that each BFF has exactly one per subgraph, pointing at that subgraph's Service.
  */
@@ -396,8 +388,7 @@ describe.each(Object.keys(RENDERS) as RenderName[])('deploy/k8s %s', (name) => {
     for (const w of rendered().workloads) {
       const path = w.podAnnotations['prometheus.io/path'] ?? '/metrics';
       const status = await askHealth(w.service.kind, path, true);
-      const expected = METRICS_NOT_YET_SERVED[w.service.name] === undefined ? 200 : 404;
-      expect({ service: w.service.name, path, status }).toEqual({ service: w.service.name, path, status: expected });
+      expect({ service: w.service.name, path, status }).toEqual({ service: w.service.name, path, status: 200 });
     }
   });
 
@@ -677,15 +668,16 @@ interface HealthServer {
 
 /**
  * The HTTP server each kind of service runs, built the way its process builds it, with its
- * dependencies up or down: the kit's (subgraphs, BFFs) with a readiness answer, the
- * registry's with a database that answers its ping or not. `module` is where it lives, so
- * the test can tell that the service really runs it.
+ * dependencies up or down: the GraphQL one (subgraphs, BFFs) with a readiness answer, the
+ * registry's with a database that answers its ping or not. `module` is where the probes and
+ * the scrape are answered (every service's: platform's service HTTP server), so the test can
+ * tell that the service really runs it.
  */
 const HEALTH_SERVERS: Record<StackService['kind'], { module: string; start: (ready: boolean) => HealthServer }> = {
-  subgraph: { module: 'platform/src/http/graphql-http-server.ts', start: (ready) => kitServer(ready) },
-  bff: { module: 'platform/src/http/graphql-http-server.ts', start: (ready) => kitServer(ready) },
+  subgraph: { module: 'platform/src/http/service-http-server.ts', start: (ready) => kitServer(ready) },
+  bff: { module: 'platform/src/http/service-http-server.ts', start: (ready) => kitServer(ready) },
   registry: {
-    module: 'schema/registry/server.ts',
+    module: 'platform/src/http/service-http-server.ts',
     start: (ready) =>
       createRegistryServer({
         registry: {} as never,

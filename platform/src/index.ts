@@ -19,6 +19,7 @@ export * from './db/pglite-node-flags';
 export * from './db/data-dir-lock';
 export * from './gateway-protocol/identity-headers';
 export * from './gateway-protocol/gateway-credential';
+export * from './http/service-http-server';
 export * from './http/graphql-http-server';
 export * from './http/apollo-lifecycle';
 export * from './http/apollo-request-handler';

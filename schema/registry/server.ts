@@ -1,8 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { BodyAbortedError, BodyTooLargeError, discardRestOfBody, readBody } from '@bff/platform';
-import type { Database } from '@bff/platform';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyAbortedError, BodyTooLargeError, createServiceHttpServer, discardRestOfBody, readBody, ServiceTelemetry, type Database } from '@bff/platform';
 import * as store from './data/registry-store';
 import { Registry, RegistryError } from './registry';
 
@@ -12,10 +10,13 @@ export interface RegistryServerOptions {
   /** Bearer token every write must carry. */
   token: string;
   maxBodyBytes?: number;
+  /** Logs and metrics. @default quiet: metrics at /metrics, no log lines */
+  telemetry?: ServiceTelemetry;
 }
 
 export interface RegistryServer {
   listen(port: number, host: string): Promise<string>;
+  /** Stops accepting, lets requests in flight finish (a publish is never cut off), then closes. */
   close(): Promise<void>;
 }
 
@@ -32,6 +33,7 @@ const json = (status: number, value: unknown, headers?: Record<string, string>):
 /**
  * The registry's HTTP API: reads are open (BFFs poll them, with ETags), writes need the
  * bearer token. Errors are `{ "error": { "code", "message", … } }` with a fitting status.
+ * Probes, metrics and the drain are every service's (platform's service HTTP server).
  */
 export function createRegistryServer(options: RegistryServerOptions): RegistryServer {
   const { registry, db } = options;
@@ -55,8 +57,6 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
   };
 
   const routes: [string, RegExp, Handler][] = [
-    ['GET', /^\/health\/live$/, async () => json(200, { status: 'live' })],
-    ['GET', /^\/health\/ready$/, async () => (await db.ping().then(() => true, () => false)) ? json(200, { status: 'ready' }) : json(503, { status: 'not ready' })],
     ['GET', /^\/subgraphs$/, async () => json(200, { subgraphs: (await store.latestSubgraphs(db)).map(({ sdl: _, ...row }) => row) })],
     [
       'GET',
@@ -169,34 +169,22 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     res.end(reply.status === 304 ? undefined : payload);
   };
 
-  const server = createServer((req, res) => {
-    handle(req)
-      .then((reply) => send(res, reply))
-      .catch((error: unknown) => {
-        if (error instanceof RegistryError) return send(res, json(error.status, { error: { code: error.code, message: error.message, ...error.details } }));
-        if (error instanceof BodyTooLargeError) {
-          send(res, json(413, { error: { code: 'BAD_REQUEST', message: error.message } }));
-          return discardRestOfBody(req);
-        }
-        if (error instanceof BodyAbortedError) return void res.destroy();
-        console.error(`[registry] unexpected error on ${req.method} ${req.url}:`, error);
-        send(res, json(500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } }));
-      });
+  const service = createServiceHttpServer({
+    telemetry: options.telemetry ?? ServiceTelemetry.quiet('registry'),
+    isReady: () => db.ping().then(() => true),
+    route: (req, res) =>
+      handle(req)
+        .then((reply) => send(res, reply))
+        .catch((error: unknown) => {
+          if (error instanceof RegistryError) return send(res, json(error.status, { error: { code: error.code, message: error.message, ...error.details } }));
+          if (error instanceof BodyTooLargeError) {
+            send(res, json(413, { error: { code: 'BAD_REQUEST', message: error.message } }));
+            return discardRestOfBody(req);
+          }
+          if (error instanceof BodyAbortedError) return void res.destroy();
+          console.error(`[registry] unexpected error on ${req.method} ${req.url}:`, error);
+          send(res, json(500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } }));
+        }),
   });
-
-  return {
-    listen: (port, host) =>
-      new Promise((resolveListen, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          const address = server.address() as AddressInfo;
-          resolveListen(`http://${address.address}:${address.port}`);
-        });
-      }),
-    close: () =>
-      new Promise((resolveClose) => {
-        server.close(() => resolveClose());
-        server.closeIdleConnections();
-      }),
-  };
+  return { listen: service.listen, close: () => service.close() };
 }
