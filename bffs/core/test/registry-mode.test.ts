@@ -9,7 +9,7 @@ import type { RegistryServer } from '@bff/schema/registry';
 import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import { createBffServer, startRegistryPoller, type BffServer, type RegistryPoller } from '../src';
-import { startTestStack, type TestStack } from './support/test-stack';
+import { startTestStack, withFetchPolicy, type TestStack } from './support/test-stack';
 
 const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
 const ANCHOR = '  "When the product was first listed."';
@@ -34,8 +34,9 @@ describe('registry mode: a BFF following the registry', () => {
     db = await openTestDatabase('registry', 'pglite');
     registry = await startTestRegistry(db);
     const initial = await (await fetch(`${registry.url}/clients/web/supergraph`)).text();
+    // The swap is under test, not a busy machine's deadlines: no fetch may time out or trip a circuit here.
     bff = createBffServer({
-      policy: webBff.policy,
+      policy: withFetchPolicy(webBff, { timeoutMs: 120_000, breakerFailureThreshold: 1_000_000 }).policy,
       experience: webBff.experience,
       supergraphSdl: initial,
       subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, `${s.url}/graphql`])),
@@ -110,7 +111,7 @@ describe('registry mode: a BFF following the registry', () => {
     const after = await post(brandQuery);
     expect(after.body).toEqual({ data: { products: { nodes: [{ id: 'p-0001', brand: null }, { id: 'p-0002', brand: null }] } } });
     expect(logs.some((line) => line.startsWith('swapped in supergraph'))).toBe(true);
-  });
+  }, 300_000);
 
   test("retiring an app version in the registry takes its operations out of a mobile BFF's safelist in registry mode", async () => {
     const manifest = (version: string) => JSON.parse(readFileSync(resolve(REPO_ROOT, `schema/manifests/mobile/${version}.json`), 'utf8'));

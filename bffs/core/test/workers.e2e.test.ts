@@ -152,7 +152,7 @@ describe('WORKERS=2: one BFF port served by two worker processes', () => {
     });
     await bff.waitFor(/2 workers ready at/);
     primary = bff.child.pid!;
-  }, 120_000);
+  });
 
   afterAll(async () => {
     if (bff && bff.child.exitCode === null && bff.child.signalCode === null) {
@@ -246,7 +246,7 @@ describe('WORKERS=2: one BFF port served by two worker processes', () => {
     } finally {
       agent.destroy();
     }
-  }, 90_000);
+  });
 
   test('SIGTERM to the primary: every worker drains its requests in flight, then no process is left', async () => {
     const live = workers();
@@ -273,7 +273,7 @@ describe('WORKERS=2: one BFF port served by two worker processes', () => {
     expect(output).toMatch(/\[web-bff\] stopping 2 worker\(s\)/);
     expect(output.match(/\[web-bff#\d+\] SIGTERM: stopping/g)).toHaveLength(2);
     expect(output).toMatch(/\[web-bff\] all workers stopped/);
-  }, 60_000);
+  });
 });
 
 describe('WORKERS: start-up failures end the whole process', () => {
@@ -314,7 +314,7 @@ describe('the worker pool with misbehaving workers', () => {
     expect(output).toMatch(/\[pool\] 3 worker restarts within a minute \(at most 3\): giving up, stopping every worker/);
     expect(pidsWithEnv(MARKER, marker, true)).toEqual([]);
     await noneLeft(marker);
-  }, 60_000);
+  });
 
   test('the launcher going away stops the workers; one that ignores SIGTERM is killed after the grace period', async () => {
     const marker = newMarker();
@@ -338,7 +338,7 @@ describe('the worker pool with misbehaving workers', () => {
     expect(output.match(/did not stop within 1000 ms; killing it/g)).toHaveLength(2);
     expect(pidsWithEnv(MARKER, marker, true)).toEqual([]);
     await noneLeft(marker);
-  }, 60_000);
+  });
 
   test('a primary killed with SIGKILL leaves no worker behind: each sees its channel close and exits', async () => {
     const marker = newMarker();
@@ -348,5 +348,5 @@ describe('the worker pool with misbehaving workers', () => {
     pool.child.kill('SIGKILL');
     await pool.exited;
     await noneLeft(marker);
-  }, 60_000);
+  });
 });
