@@ -4,7 +4,16 @@ import { readImportGraph, type SourceFile } from './import-graph';
 export interface Violation {
   file: string;
   line: number;
-  rule: 'forbidden-edge' | 'deep-import' | 'relative-across-packages' | 'testing-in-source' | 'computed-import' | 'circle' | 'unknown-package';
+  rule:
+    | 'forbidden-edge'
+    | 'deep-import'
+    | 'relative-across-packages'
+    | 'testing-in-source'
+    | 'computed-import'
+    | 'circle'
+    | 'unknown-package'
+    | 'undeclared-dependency'
+    | 'unused-dependency';
   message: string;
 }
 
@@ -61,6 +70,20 @@ export function checkImports(
           rule: 'forbidden-edge',
           message: `${file.packageName} may not import ${edge.toPackage} (it may import: ${allowed.join(', ') || 'nothing of this repository'})`,
         });
+      } else if (!packages.find((p) => p.name === file.packageName)?.dependencies.includes(edge.toPackage)) {
+        violations.push({ ...at, rule: 'undeclared-dependency', message: `${file.packageName} imports ${edge.toPackage} but its package.json does not list it in dependencies` });
+      }
+    }
+  }
+
+  // A listed workspace dependency that no source file uses is a layer edge nobody needs.
+  for (const pkg of packages) {
+    const used = new Set(
+      files.filter((f) => f.packageName === pkg.name && !isTestCode(f.path)).flatMap((f) => f.imports.map((e) => e.toPackage).filter((p): p is string => !!p)),
+    );
+    for (const dependency of pkg.dependencies) {
+      if (PACKAGES[dependency] && !used.has(dependency)) {
+        violations.push({ file: `${pkg.dir}/package.json`, line: 1, rule: 'unused-dependency', message: `${pkg.name} lists ${dependency} in dependencies, but no source file imports it` });
       }
     }
   }

@@ -29,6 +29,8 @@ export interface WorkspacePackage {
   dir: string;
   /** Its package.json `exports`: subpath ('.' or './testing') to file. */
   exports: Readonly<Record<string, string>>;
+  /** What its package.json says it depends on (`dependencies`; not devDependencies). */
+  dependencies: readonly string[];
 }
 
 const SKIPPED_DIRS = new Set(['node_modules', '.data', '.git', 'dist']);
@@ -55,11 +57,15 @@ export function readWorkspacePackages(root: string, extraDirs: Readonly<Record<s
     }
   }
   const packages = dirs.map((dir) => {
-    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      exports?: Record<string, string>;
+      dependencies?: Record<string, string>;
+    };
     const exports = Object.fromEntries(Object.entries(manifest.exports ?? {}).map(([key, file]) => [key, normalize(join(dir, file))]));
-    return { name: manifest.name, dir, exports };
+    return { name: manifest.name, dir, exports, dependencies: Object.keys(manifest.dependencies ?? {}) };
   });
-  for (const [name, dir] of Object.entries(extraDirs)) packages.push({ name, dir, exports: {} });
+  for (const [name, dir] of Object.entries(extraDirs)) packages.push({ name, dir, exports: {}, dependencies: [] });
   return packages;
 }
 

@@ -42,6 +42,11 @@ describe('the check fails on', () => {
     expect(violations).toEqual([expect.objectContaining({ file: 'bffs/web/test/web.test.ts', rule: 'relative-across-packages' })]);
   });
 
+  test("an import along an allowed edge that the package's package.json does not declare", () => {
+    const violations = checkWith('subgraphs/accounts/src/server.ts', prepend("import { money } from '@bff/formats';"));
+    expect(violations).toEqual([expect.objectContaining({ rule: 'undeclared-dependency', message: expect.stringContaining('@subgraphs/accounts imports @bff/formats') })]);
+  });
+
   test('source code importing test support', () => {
     const violations = checkWith('bffs/core/src/config.ts', prepend("import { freePort } from '@bff/platform/testing';"));
     expect(violations).toEqual([expect.objectContaining({ rule: 'testing-in-source' })]);
