@@ -2,11 +2,11 @@ import { ErrorCode, rejection, type Rejection } from '@bff/platform';
 import { getOperationAST, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 
 /**
- * The operation a request runs, chosen as graphql-js and Apollo choose it (`operationName`,
- * or the document's only operation), or the refusal. Why here and not in Apollo: behind a
- * gateway, an unresolvable operation surfaces from the query planner as an unexpected
- * error (500); and a GET must be refused for a mutation before authorization, so the answer
- * does not depend on whether the caller is signed in.
+ * The operation a request runs, chosen as graphql-js chooses it (`operationName`, or the
+ * document's only operation), or the refusal. Chosen in the gate, before planning: an
+ * unresolvable operation would surface from the query planner as an unexpected error (500);
+ * and a GET must be refused for a mutation before authorization, so the answer does not
+ * depend on whether the caller is signed in.
  */
 export function operationToRun(document: DocumentNode, operationName: string | undefined, method: string): OperationDefinitionNode | Rejection {
   const operation = getOperationAST(document, operationName);
@@ -21,7 +21,7 @@ export function operationToRun(document: DocumentNode, operationName: string | u
     return rejection(400, ErrorCode.OPERATION_RESOLUTION_FAILURE, message);
   }
   if (method === 'GET' && operation.operation !== 'query') {
-    // What Apollo answers too (405, Allow: POST): a GET is safe to repeat and to prefetch.
+    // 405 with Allow: POST, as GraphQL-over-HTTP has it: a GET is safe to repeat and to prefetch.
     return rejection(405, ErrorCode.BAD_REQUEST, `GET requests only support query operations, not ${operation.operation} operations; send it as a POST.`, {
       headers: { allow: 'POST' },
     });
