@@ -13,6 +13,12 @@ export interface JwtConfig {
   secret?: string;
   /** JWKS endpoint of the identity provider (production). */
   jwksUrl?: string;
+  /**
+   * A token signed by a key the BFF does not know makes it fetch the JWKS again (the
+   * provider rotated its keys), but not more often than this, so that tokens with made-up
+   * key ids cannot make it hammer the provider. @default 30000
+   */
+  jwksRefetchCooldownMs?: number;
   issuer: string;
   audience: string;
 }
@@ -43,7 +49,9 @@ function scopesOf(payload: JWTPayload): string[] {
  * get anonymous data.
  */
 export function createAuthenticator(config: JwtConfig): Authenticator {
-  const key = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : new TextEncoder().encode(config.secret);
+  const key = config.jwksUrl
+    ? createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksRefetchCooldownMs ?? 30_000 })
+    : new TextEncoder().encode(config.secret);
   return async (req) => {
     const header = req.headers.authorization;
     if (!header) return null;
