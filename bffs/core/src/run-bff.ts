@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ConfigError, listenOrExplain, readTelemetryConfig, REPO_ROOT, runService, ServiceTelemetry, type TelemetryConfig } from '@bff/platform';
+import { ConfigError, listenOrExplain, readTelemetryConfig, runService, ServiceTelemetry, type TelemetryConfig } from '@bff/platform';
 import { readBffConfig, type BffConfig } from './config';
-import type { ExperienceSubgraph } from './experience';
-import type { ClientPolicy } from '@bff/formats';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { experienceSubgraph, type ExperienceSubgraph } from './experience';
+import { clientFiles, readPolicyOf, type ClientName, type ClientPolicy } from '@bff/formats';
 import { createAuthenticator } from './auth/authenticator';
 import { startRegistryPoller } from './registry/registry-poller';
 import { createBffServer } from './server/create-bff-server';
@@ -17,9 +17,17 @@ export interface BffDefinition {
   experience?: ExperienceSubgraph;
 }
 
+/**
+ * A client's BFF from its files: the policy in `bffs/<client>/policy.yaml` and the
+ * experience subgraph in `bffs/<client>/experience/`, served with these resolvers.
+ */
+export function clientBff(client: ClientName, experienceResolvers: GraphQLResolverMap<unknown>): BffDefinition {
+  return { policy: readPolicyOf(client), experience: experienceSubgraph(clientFiles(client).experienceDir, experienceResolvers) };
+}
+
 /** The client's supergraph as `npm run schema:compose` wrote it. */
 export function checkedInSupergraph(client: string): string {
-  return resolve(REPO_ROOT, 'schema', 'clients', client, 'supergraph.graphql');
+  return clientFiles(client).supergraphFile;
 }
 
 /**

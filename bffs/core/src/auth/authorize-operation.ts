@@ -30,14 +30,12 @@ interface Denial {
 export function authorizeOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
-  operationName: string | undefined,
+  /** The operation the request runs, as the gate chose it (operation-to-run.ts). */
+  operation: OperationDefinitionNode,
   requirements: AccessRequirements,
   user: VerifiedUser | null,
 ): Rejection | undefined {
   if (requirements.size === 0) return undefined;
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
-  if (!operation) return undefined; // the gate refuses an unresolvable operation itself (operation-to-run.ts)
   const root = schema.getRootType(operation.operation);
   if (!root) return undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();

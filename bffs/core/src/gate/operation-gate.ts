@@ -1,5 +1,4 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
-import { createHash } from 'node:crypto';
 import { ErrorCode, rejection, type Rejection } from '@bff/platform';
 import {
   getOperationAST,
@@ -21,7 +20,7 @@ import { MaxCostRule } from '../limits/MaxCostRule';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';
-import type { OperationLimits } from '@bff/formats';
+import { sha256Hex, type OperationLimits } from '@bff/formats';
 import { MalformedRequestError, parseGraphQLRequest, type OperationRequest } from './graphql-request';
 import { LruCache } from './lru-cache';
 import { NoIntrospectionRule } from './NoIntrospectionRule';
@@ -47,7 +46,7 @@ export interface OperationGateOptions {
   /** Called for an APQ registration once its operation has passed every check. */
   register: (hash: string, query: string) => Promise<void>;
   /** Refuses operations selecting what the caller may not see (@authenticated, @requiresScopes). */
-  authorize?: (document: DocumentNode, operationName: string | undefined, caller: VerifiedUser | null) => Rejection | undefined;
+  authorize?: (document: DocumentNode, operation: OperationDefinitionNode, caller: VerifiedUser | null) => Rejection | undefined;
 }
 
 /** A persisted query resolved to the operation to run; `register` is the hash to store its text under (APQ). */
@@ -181,13 +180,13 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     }
     const definition = operationToRun(document, resolved.operationName, method);
     if ('rejected' in definition) return refused(definition, document);
-    const denied = options.authorize?.(document, resolved.operationName, caller);
+    const denied = options.authorize?.(document, definition, caller);
     if (denied) return refused(denied, document);
     const errors = validated(entry);
     if (errors.length > 0) return { failed: true, status: 400, errors, operationName: resolved.operationName ?? definition.name?.value };
     // Registered only now: an APQ hash never names a text that could not run.
     if (persisted.register) await options.register(persisted.register, query);
-    entry.queryHash ??= createHash('sha256').update(query).digest('hex');
+    entry.queryHash ??= sha256Hex(query);
     return { request: resolved, query, queryHash: entry.queryHash, document, definition };
   };
 

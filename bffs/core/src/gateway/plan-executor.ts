@@ -2,7 +2,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping';
 import { operationFromDocument, type FieldSelection, type Operation, type Schema } from '@apollo/federation-internals';
 import type { PlanNode, QueryPlan, QueryPlanner } from '@apollo/query-planner';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@bff/formats';
 import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { endSpan, type RequestTelemetry } from '@bff/platform';
 import { LruCache } from '../gate/lru-cache';
@@ -179,7 +179,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       const definition = operationName ? definitions.find((d) => d.name?.value === operationName) : definitions[0];
       if (!definition) throw new Error(`no operation ${operationName ?? ''} in the document`);
       const entry = prepare(view, document, operationName, definition);
-      const hash = createHash('sha256').update(query).digest('hex');
+      const hash = sha256Hex(query);
       const plans = plansOf(view);
       plans.set(keyOf(hash, operationName), entry);
       // A client may name the operation or not (a persisted GET usually does not): plan both.

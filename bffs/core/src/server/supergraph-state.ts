@@ -74,7 +74,7 @@ export function buildSupergraphState(
       suggestNames: schemaIsPublic,
       resolvePersisted: persisted.resolvePersisted,
       register: persisted.register,
-      authorize: (document, operationName, caller) => authorizeOperation(apiSchema, document, operationName, requirements, caller),
+      authorize: (document, operation, caller) => authorizeOperation(apiSchema, document, operation, requirements, caller),
     }),
     persistedOperations: [...persisted.safelist.values()].map((op) => ({ query: op.body, operationName: op.name })),
     readiness: subgraphReadiness(remoteSubgraphs(supergraph, options.subgraphUrls), options.gatewaySecret, options.breakers),
