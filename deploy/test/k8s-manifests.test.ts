@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import { STACK, type StackService } from '@bff/tools/stack';
+import { STACK, type ServerKind, type StackService } from '@bff/tools/stack';
 import { createGraphQLHttpServer, REPO_ROOT } from '@bff/platform';
 import { createRegistryServer } from '@bff/schema/registry';
 import { scanEnvReads, type ServiceEnvReads } from './env-reads';
@@ -78,7 +78,7 @@ const list = (value: Json | undefined): JsonObject[] => (Array.isArray(value) ? 
 // Reading the rendered manifests
 
 interface Workload {
-  service: StackService;
+  service: (typeof STACK)[number];
   deployment: Resource;
   container: JsonObject;
   podLabels: Record<string, string>;
@@ -673,7 +673,7 @@ interface HealthServer {
  * the scrape are answered (every service's: platform's service HTTP server), so the test can
  * tell that the service really runs it.
  */
-const HEALTH_SERVERS: Record<StackService['kind'], { module: string; start: (ready: boolean) => HealthServer }> = {
+const HEALTH_SERVERS: Record<ServerKind, { module: string; start: (ready: boolean) => HealthServer }> = {
   subgraph: { module: 'platform/src/http/service-http-server.ts', start: (ready) => kitServer(ready) },
   bff: { module: 'platform/src/http/service-http-server.ts', start: (ready) => kitServer(ready) },
   registry: {
@@ -692,7 +692,7 @@ function kitServer(ready: boolean): HealthServer {
 }
 
 /** The status the server of a service of this `kind` answers `path` with. */
-async function askHealth(kind: StackService['kind'], path: string, ready: boolean): Promise<number> {
+async function askHealth(kind: ServerKind, path: string, ready: boolean): Promise<number> {
   const server = HEALTH_SERVERS[kind].start(ready);
   const url = await server.listen(0, '127.0.0.1');
   try {

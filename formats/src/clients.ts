@@ -29,6 +29,16 @@ export interface ClientFiles {
   artifactsDir: string;
   supergraphFile: string;
   apiSchemaFile: string;
+  /** The client app itself (`clients/<name>`), which owns its operations. */
+  appDir: string;
+  /**
+   * Where the app's operations are: every `.graphql` file under this directory (the app's
+   * source). They are the client's registered operations; for a persisted-query client they
+   * are the operations of its next release.
+   */
+  operationsDir: string;
+  /** Frozen persisted-query manifests of the app's releases, `<version>.json` (persisted-query clients). */
+  releasesDir: string;
 }
 
 /** The client apps, each with its own BFF. Adding one starts here. */
@@ -39,6 +49,7 @@ export function clientFiles(name: string): ClientFiles {
   const bffDir = resolve(REPO_ROOT, 'bffs', name);
   const experienceDir = resolve(bffDir, 'experience');
   const artifactsDir = resolve(REPO_ROOT, 'schema', 'clients', name);
+  const appDir = resolve(REPO_ROOT, 'clients', name);
   return {
     name,
     bffDir,
@@ -48,6 +59,9 @@ export function clientFiles(name: string): ClientFiles {
     artifactsDir,
     supergraphFile: resolve(artifactsDir, 'supergraph.graphql'),
     apiSchemaFile: resolve(artifactsDir, 'api-schema.graphql'),
+    appDir,
+    operationsDir: resolve(appDir, 'src'),
+    releasesDir: resolve(appDir, 'releases'),
   };
 }
 

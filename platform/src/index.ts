@@ -24,6 +24,7 @@ export * from './http/graphql-http-server';
 export * from './http/apollo-lifecycle';
 export * from './http/apollo-request-handler';
 export * from './http/read-body';
+export * from './http/static-site-server';
 export * from './process/run-service';
 export * from './process/listen-or-explain';
 export * from './process/process-is-alive';

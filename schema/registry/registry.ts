@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
+import { clientFiles, sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import type { Database } from '@bff/platform';
 import { buildSchema, parse, validate } from 'graphql';
 import { CLIENTS, composeClient, ROVER_CONFIG, type ClientSchemaSource } from '../src/clients';
@@ -239,7 +239,7 @@ function repoManifests(client: ClientSchemaSource): [string, PersistedQueryManif
       .filter((f) => f.endsWith('.json'))
       .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(resolve(dir, f), 'utf8')) as PersistedQueryManifest]);
   }
-  const dir = resolve(REPO_ROOT, 'schema', 'operations', client.policy.name);
+  const dir = clientFiles(client.policy.name).operationsDir;
   if (!existsSync(dir)) return [];
   return [[WEB_OPERATIONS_VERSION, { format: 'apollo-persisted-query-manifest', version: 1, operations: readOperations(dir) }]];
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { PersistedOperation } from '@bff/formats';
 import { sha256Hex } from '@bff/formats';
@@ -9,14 +9,16 @@ export class OperationsError extends Error {
 }
 
 /**
- * A client's registered operations: every `.graphql` file of `schema/operations/<client>/`.
- * Fragments may live in any file of the directory. Each operation becomes one persisted
+ * A client's registered operations: every `.graphql` file under the app's source directory
+ * (`clients/<client>/src`, searched recursively, so operations sit beside the screens that
+ * use them). Fragments may live in any of those files. Each operation becomes one persisted
  * operation whose body is the operation plus the fragments it uses, printed canonically,
  * so the same source always hashes to the same id.
  */
 export function readOperations(directory: string): PersistedOperation[] {
   const definitions: { file: string; definition: DefinitionNode }[] = [];
-  for (const file of readdirSync(directory).filter((f) => f.endsWith('.graphql')).sort()) {
+  const files = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.graphql') && !f.split(sep).includes('node_modules'));
+  for (const file of files.sort()) {
     let document;
     try {
       document = parse(readFileSync(join(directory, file), 'utf8'));

@@ -40,7 +40,7 @@ function listTypeScript(root: string, dir: string, out: string[]): void {
     if (SKIPPED_DIRS.has(entry.name)) continue;
     const path = dir ? `${dir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) listTypeScript(root, path, out);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
   }
 }
 
@@ -78,7 +78,7 @@ function packageOf(path: string, packages: readonly WorkspacePackage[]): Workspa
 }
 
 function resolveFile(root: string, base: string, extraFiles: Readonly<Record<string, string>> = {}): string | undefined {
-  for (const candidate of [`${base}.ts`, `${base}/index.ts`, base]) {
+  for (const candidate of [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`, base]) {
     if (candidate in extraFiles) return candidate;
     const full = join(root, candidate);
     if (existsSync(full) && statSync(full).isFile()) return candidate;

@@ -34,6 +34,10 @@ export const PACKAGES: Readonly<Record<string, PackageRule>> = {
     dir: 'tools',
     mayImport: [PLATFORM, FORMATS, KIT, CORE, '@bff/web', '@bff/mobile', '@bff/schema', ...DOMAIN_SUBGRAPHS.map((n) => `@subgraphs/${n}`)],
   },
+  // The client apps meet their BFFs over HTTP and the toolchain in files (their operations
+  // and manifests); of this repository they may share only its formats.
+  '@clients/web': { dir: 'clients/web', mayImport: [FORMATS] },
+  '@clients/mobile': { dir: 'clients/mobile', mayImport: [FORMATS] },
   // Tests of the deployment manifests; no source of its own.
   '@bff/deploy': { dir: 'deploy', mayImport: [] },
 };

@@ -188,7 +188,7 @@ interface ManifestOperation {
 }
 
 /** The newest mobile app version's manifest (operations by name), checked against its hashes. */
-export function mobileManifest(dir = resolve(REPO_ROOT, 'schema', 'manifests', 'mobile'), versions = ['1.1.0', '1.0.0']): { version: string; operations: Map<string, ManifestOperation> } {
+export function mobileManifest(dir = resolve(REPO_ROOT, 'clients', 'mobile', 'releases'), versions = ['1.1.0', '1.0.0']): { version: string; operations: Map<string, ManifestOperation> } {
   for (const version of versions) {
     let manifest: { operations: ManifestOperation[] };
     try {
@@ -207,7 +207,7 @@ export function mobileManifest(dir = resolve(REPO_ROOT, 'schema', 'manifests', '
 
 function webDocument(file: string): string {
   // What the web app sends is the printed document, without the file's comments.
-  return print(parse(readFileSync(resolve(REPO_ROOT, 'schema', 'operations', 'web', file), 'utf8')));
+  return print(parse(readFileSync(resolve(REPO_ROOT, 'clients', 'web', 'src', 'operations', file), 'utf8')));
 }
 
 export interface OperationSet {

@@ -110,7 +110,7 @@ function measureServices(launcher: ChildProcess): RunResult['services'] {
 }
 
 const operation = (client: 'web' | 'mobile', name: string) =>
-  readFileSync(resolve(REPO_ROOT, 'schema', 'operations', client, `${name}.graphql`), 'utf8');
+  readFileSync(resolve(REPO_ROOT, 'clients', client, 'src', 'operations', `${name}.graphql`), 'utf8');
 
 interface Request {
   url: string;

@@ -35,7 +35,7 @@ export function spawnService(
   extraEnv: Record<string, string> = {},
 ): { child: ChildProcess; url: string } {
   const host = readOptionalString(options.env, 'HOST') ?? '127.0.0.1';
-  const env: Record<string, string | undefined> = { ...options.env, ...extraEnv, PORT: String(port), HOST: host };
+  const env: Record<string, string | undefined> = { ...options.env, ...service.env, ...extraEnv, PORT: String(port), HOST: host };
   for (const name of PER_PROCESS) if (name !== 'PORT') delete env[name];
   const stackDataDir = readOptionalString(options.env, 'STACK_DATA_DIR');
   if (stackDataDir) env.DATA_DIR = resolve(stackDataDir, service.name);
@@ -138,7 +138,9 @@ export function spawnStack(services: readonly StackService[], options: LaunchOpt
         return [variable, `http://${reachable}:${ports[i]}${services[i]!.publicPath}`];
       }),
     );
-  const extraEnv = services.map((service) => (service.kind === 'bff' ? { ...shared, ...routing } : { ...shared, ...callsOf(service) }));
+  const extraEnv = services.map((service) =>
+    service.kind === 'bff' ? { ...shared, ...routing } : service.kind === 'client' ? callsOf(service) : { ...shared, ...callsOf(service) },
+  );
   return services.map((service, i) => ({ service, ...spawnService(service, ports[i]!, options, extraEnv[i]) }));
 }
 

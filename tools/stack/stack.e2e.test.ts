@@ -8,7 +8,7 @@ import { supergraphForGateway } from '@bff/core';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 import { dataset } from '@subgraphs/kit';
 import { GATEWAY_CREDENTIAL_HEADER, REPO_ROOT, freePort } from '@bff/platform';
-import { STACK, portVariable } from './stack';
+import { LOCAL_STACK, portVariable } from './stack';
 import { asUser } from '@subgraphs/kit/testing';
 import { pidsWithEnv, startTsProcess, type TestProcess } from '@bff/platform/testing';
 
@@ -40,7 +40,7 @@ describe('npm start (the local stack)', () => {
 
   beforeAll(async () => {
     const env: Record<string, string> = { STACK_DATA_DIR: dataDir, STACK_TEST_MARKER: marker, GATEWAY_SECRET: gatewaySecret };
-    for (const service of STACK) {
+    for (const service of LOCAL_STACK) {
       ports[service.name] = await freePort();
       env[portVariable(service)] = String(ports[service.name]);
     }
@@ -55,14 +55,34 @@ describe('npm start (the local stack)', () => {
   });
 
   test('prints one line per service with its URL', () => {
-    for (const service of STACK) {
+    for (const service of LOCAL_STACK) {
       const shown = `http://127.0.0.1:${ports[service.name]}${service.publicPath}`.replace(/[.]/g, '\\.');
       expect(stack.output()).toMatch(new RegExp(`^\\s+${service.name}\\s+${shown}$`, 'm'));
     }
   });
 
+  test("the storefront's URL comes first, and it serves the app with the web BFF on the same origin", async () => {
+    const storefront = `http://127.0.0.1:${ports.storefront}/`;
+    const summary = stack.output().slice(stack.output().indexOf('Open the storefront'));
+    expect(summary.match(/http:\/\/\S+/)?.[0]).toBe(storefront);
+    const page = await fetch(storefront);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    // A route of the app (not a file) is the app too.
+    expect((await fetch(`${storefront}p/AUD-0001`)).headers.get('content-type')).toContain('text/html');
+    const viaStorefront = await fetch(`${storefront}graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ product(sku: "AUD-0001") { seo { title } } }' }),
+    });
+    const direct = await post('web-bff', '{ product(sku: "AUD-0001") { seo { title } } }');
+    expect(viaStorefront.status).toBe(200);
+    expect(await viaStorefront.json()).toEqual(direct.body);
+    expect((await fetch(`http://127.0.0.1:${ports['mobile-app']}/`)).status).toBe(200);
+  });
+
   test('every service is live and ready', async () => {
-    for (const service of STACK) {
+    for (const service of LOCAL_STACK) {
       const base = `http://127.0.0.1:${ports[service.name]}`;
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
       expect((await fetch(`${base}/health/ready`)).status).toBe(200);
@@ -168,7 +188,7 @@ describe('npm start (the local stack)', () => {
 
   test('SIGTERM stops every service and leaves no process behind', async () => {
     // The launcher plus one Node process per service.
-    expect(pidsWithEnv('STACK_TEST_MARKER', marker, true)).toHaveLength(STACK.length + 1);
+    expect(pidsWithEnv('STACK_TEST_MARKER', marker, true)).toHaveLength(LOCAL_STACK.length + 1);
     stack.child.kill('SIGTERM');
     expect(await stack.exited).toBe(0);
     expect(stack.output()).toMatch(/All services stopped/);

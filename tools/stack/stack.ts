@@ -2,6 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGLITE_WASM_NODE_FLAGS, REPO_ROOT } from '@bff/platform';
 
+/** The services that are deployed (deploy/k8s has one Deployment each); the client apps are served from a CDN there. */
+export type ServerKind = 'subgraph' | 'registry' | 'bff';
+
 /** One process `npm start` runs. */
 export interface StackService {
   name: string;
@@ -9,7 +12,7 @@ export interface StackService {
    * Subgraphs are routed to by the BFFs, and the BFFs follow the registry: the launcher tells
    * each BFF where the subgraphs and the registry of this stack listen.
    */
-  kind: 'subgraph' | 'registry' | 'bff';
+  kind: ServerKind | 'client';
   /** TypeScript entry point, relative to the repository root. */
   entry: string;
   /** Extra `node` flags for this service's process. */
@@ -34,6 +37,10 @@ export interface StackService {
    * variable to where that service listens (the subgraph's `dependencies`, seen from outside).
    */
   calls?: Readonly<Record<string, string>>;
+  /** Fixed variables of this service (e.g. which client app a client server serves). */
+  env?: Readonly<Record<string, string>>;
+  /** A client app, built (if its build is stale) before the stack starts: `clients/<app>`. */
+  app?: 'web' | 'mobile';
 }
 
 /** The web app: a free-text POST (APQ works too). */
@@ -49,11 +56,11 @@ function registryExample(url: string): string {
 
 /** The mobile app: a hash-only GET of the feed from the newest app manifest. */
 function mobileExample(url: string): string {
-  const dir = resolve(REPO_ROOT, 'schema', 'manifests', 'mobile');
+  const dir = resolve(REPO_ROOT, 'clients', 'mobile', 'releases');
   const newest = readdirSync(dir).filter((f) => f.endsWith('.json')).sort().at(-1);
   const manifest = newest ? (JSON.parse(readFileSync(resolve(dir, newest), 'utf8')) as { operations: { id: string; name: string }[] }) : undefined;
   const feed = manifest?.operations.find((op) => op.name === 'MobileFeed');
-  if (!feed) return `(no MobileFeed in schema/manifests/mobile; run npm run pq:manifest -- --client mobile --version 1.0.0)`;
+  if (!feed) return `(no MobileFeed in clients/mobile/releases; run npm run mobile:release -- <version>)`;
   return `curl -s '${url}?documentId=sha256:${feed.id}' -H 'apollographql-client-name: mobile-app'`;
 }
 
@@ -79,8 +86,8 @@ export const EMBEDDED_DB_NODE_FLAGS: readonly string[] = [...PGLITE_WASM_NODE_FL
 /** What the PGlite services share: their node flags and the CommonJS-only loader. */
 const EMBEDDED_DB = { nodeFlags: EMBEDDED_DB_NODE_FLAGS, loader: 'tsx-cjs' } as const;
 
-/** The services of the local stack, in start order. */
-export const STACK: readonly StackService[] = [
+/** The server side of the stack, in start order: what deploy/k8s deploys. */
+export const STACK: readonly (StackService & { kind: ServerKind })[] = [
   { name: 'accounts', kind: 'subgraph', entry: 'subgraphs/accounts/src/index.ts', ...EMBEDDED_DB, defaultPort: 4101, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'catalog', kind: 'subgraph', entry: 'subgraphs/catalog/src/index.ts', ...EMBEDDED_DB, defaultPort: 4102, readyPath: '/health/ready', publicPath: '/graphql' },
   { name: 'inventory', kind: 'subgraph', entry: 'subgraphs/inventory/src/index.ts', ...EMBEDDED_DB, defaultPort: 4103, readyPath: '/health/ready', publicPath: '/graphql' },
@@ -92,6 +99,19 @@ export const STACK: readonly StackService[] = [
   { name: 'web-bff', kind: 'bff', entry: 'bffs/web/src/index.ts', nodeFlags: GATEWAY_NODE_FLAGS, defaultPort: 4000, readyPath: '/health/ready', publicPath: '/graphql', example: webExample },
   { name: 'mobile-bff', kind: 'bff', entry: 'bffs/mobile/src/index.ts', nodeFlags: GATEWAY_NODE_FLAGS, defaultPort: 4001, readyPath: '/health/ready', publicPath: '/graphql', example: mobileExample },
 ];
+
+/**
+ * The client apps, each built from `clients/<app>` and served with its BFF's paths on the
+ * same origin (tools/stack/serve-client.ts). Locally only: in production a CDN serves the
+ * built files and routes `/graphql` to the BFF.
+ */
+export const CLIENT_APPS: readonly StackService[] = [
+  { name: 'storefront', kind: 'client', app: 'web', entry: 'tools/stack/serve-client.ts', loader: 'tsx-cjs', env: { CLIENT: 'web' }, defaultPort: 3000, readyPath: '/health/ready', publicPath: '/', calls: { BFF_URL: 'web-bff' } },
+  { name: 'mobile-app', kind: 'client', app: 'mobile', entry: 'tools/stack/serve-client.ts', loader: 'tsx-cjs', env: { CLIENT: 'mobile' }, defaultPort: 3001, readyPath: '/health/ready', publicPath: '/', calls: { BFF_URL: 'mobile-bff' } },
+];
+
+/** Everything `npm start` runs. */
+export const LOCAL_STACK: readonly StackService[] = [...STACK, ...CLIENT_APPS];
 
 export const entryPath = (service: StackService) => resolve(REPO_ROOT, service.entry);
 

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ConfigError, REPO_ROOT } from '@bff/platform';
+import { ensureClientBuilt } from './client-build';
 import { spawnStack, stopAll, waitForStack } from './launcher';
-import { STACK } from './stack';
+import { LOCAL_STACK } from './stack';
 
 /**
  * `npm start`: every service as its own process, one line per service once all are
@@ -11,11 +12,12 @@ import { STACK } from './stack';
  */
 async function main(): Promise<void> {
   const started = Date.now();
-  console.log(`Starting ${STACK.length} services (first start creates and seeds the embedded databases)…`);
+  for (const { app } of LOCAL_STACK) if (app) ensureClientBuilt(app);
+  console.log(`Starting ${LOCAL_STACK.length} services (first start creates and seeds the embedded databases)…`);
   // Seven services' request lines would bury this terminal: warnings and errors only, unless asked.
   const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   const options = { env, log: (line: string) => console.log(line) };
-  const running = spawnStack(STACK, options);
+  const running = spawnStack(LOCAL_STACK, options);
 
   let stopping = false;
   const stop = async (reason: string, exitCode: number) => {
@@ -41,8 +43,14 @@ async function main(): Promise<void> {
       if (!stopping) void stop(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})`, 1);
     });
   }
+  const storefront = running.find((r) => r.service.name === 'storefront');
+  const mobileApp = running.find((r) => r.service.name === 'mobile-app');
+  if (storefront) console.log(`\nOpen the storefront: ${storefront.url}/`);
+  if (mobileApp) console.log(`The mobile app (in a browser, at a phone's size): ${mobileApp.url}/`);
   console.log(`\nAll services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-  for (const { service, url } of running) console.log(`  ${service.name.padEnd(10)} ${url}${service.publicPath}`);
+  // The apps first: they are what a visitor opens.
+  const shown = [...running].sort((a, b) => Number(b.service.kind === 'client') - Number(a.service.kind === 'client'));
+  for (const { service, url } of shown) console.log(`  ${service.name.padEnd(10)} ${url}${service.publicPath}`);
   const production = process.env.NODE_ENV === 'production';
   console.log(
     production

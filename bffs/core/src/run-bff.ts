@@ -80,6 +80,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       mode: config.mode,
       gatewaySecret: config.gatewaySecret,
       authenticate: createAuthenticator(config.jwt),
+      devSignIn: config.mode === 'development' ? config.jwt : undefined,
       telemetry: ServiceTelemetry.fromConfig(client, telemetryConfig),
     });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);

@@ -12,7 +12,7 @@ import { sha256Hex } from '@bff/formats';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
 const operation = (client: string, name: string): DocumentNode =>
-  gql(readFileSync(resolve(REPO_ROOT, 'schema', 'operations', client, `${name}.graphql`), 'utf8'));
+  gql(readFileSync(resolve(REPO_ROOT, 'clients', client, 'src', 'operations', `${name}.graphql`), 'utf8'));
 
 /** Every request the client made: method, and whether it carried query text. */
 function recordingFetch(log: { method: string; withQuery: boolean; batch: boolean }[]): typeof fetch {
@@ -66,7 +66,7 @@ describe('@apollo/client 4 against the BFFs', () => {
   });
 
   describe('mobile', () => {
-    const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
+    const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
     // The app ships with its manifest: it sends the id registered for each operation, never the text.
     const idFromManifest = (document: DocumentNode) => {
       const name = getOperationAST(document)?.name?.value;

@@ -72,7 +72,7 @@ const TARGETS: Target[] = (
 const ANSWER_TIMEOUT_MS = 20_000;
 const TEN_MB = 10 * 1024 * 1024;
 
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
 const manifestId = (name: string) => manifest.operations.find((op) => op.name === name)!.id;
 const persisted = (sha256Hash: string, version: unknown = 1) => ({ persistedQuery: { version, sha256Hash } });
 

@@ -7,7 +7,7 @@ import type { PersistedQueryManifest } from '@bff/formats';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
 const feed = { version: 1, sha256Hash: manifest.operations.find((op) => op.name === 'MobileFeed')!.id };
 const productPage = `query ($sku: String!) {
   product(sku: $sku) { id name price { formatted } ratingSummary { average } reviews(first: 2) { nodes { id } } }

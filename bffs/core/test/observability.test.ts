@@ -7,8 +7,8 @@ import { CapturedLog, capturedTelemetry, startOtlpReceiver, type OtlpReceiver } 
 import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
-const HOME_PAGE = print('schema/operations/web/HomePage.graphql');
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
+const HOME_PAGE = print('clients/web/src/operations/HomePage.graphql');
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
 const feedId = manifest.operations.find((op) => op.name === 'MobileFeed')!.id;
 
 function print(file: string): string {

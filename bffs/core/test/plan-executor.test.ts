@@ -7,7 +7,7 @@ import { deepMerge } from '../src/gateway/plan-node-runner';
 import { startFaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
-const operation = (client: string, name: string) => readFileSync(resolve(REPO_ROOT, 'schema/operations', client, `${name}.graphql`), 'utf8');
+const operation = (client: string, name: string) => readFileSync(resolve(REPO_ROOT, 'clients', client, 'src', 'operations', `${name}.graphql`), 'utf8');
 
 /**
  * The kit runs query plans itself (plan-executor.ts). Whatever it answers, stock

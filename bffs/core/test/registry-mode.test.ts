@@ -114,7 +114,7 @@ describe('registry mode: a BFF following the registry', () => {
   }, 300_000);
 
   test("retiring an app version in the registry takes its operations out of a mobile BFF's safelist in registry mode", async () => {
-    const manifest = (version: string) => JSON.parse(readFileSync(resolve(REPO_ROOT, `schema/manifests/mobile/${version}.json`), 'utf8'));
+    const manifest = (version: string) => JSON.parse(readFileSync(resolve(REPO_ROOT, `clients/mobile/releases/${version}.json`), 'utf8'));
     const idOf = (version: string, name: string) => manifest(version).operations.find((op: any) => op.name === name).id as string;
     const oldDetail = idOf('1.0.0', 'ProductDetail');
     const newDetail = idOf('1.1.0', 'ProductDetail');

@@ -24,9 +24,9 @@ import { startTestStack, type TestBff, type TestStack } from './support/test-sta
 const RUN = `${process.pid}-${Date.now()}`;
 const CLIENT = { 'apollographql-client-name': `replicas-${RUN}`, 'apollographql-client-version': '9.9.9' };
 
-const HOME_PAGE = readFileSync(resolve(REPO_ROOT, 'schema/operations/web/HomePage.graphql'), 'utf8');
+const HOME_PAGE = readFileSync(resolve(REPO_ROOT, 'clients/web/src/operations/HomePage.graphql'), 'utf8');
 const HOME_HASH = sha256Hex(HOME_PAGE);
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
 const FEED_ID = manifest.operations.find((op) => op.name === 'MobileFeed')!.id;
 
 interface Reply {

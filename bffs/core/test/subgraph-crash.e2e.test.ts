@@ -8,7 +8,7 @@ import { startTsProcess, type TestProcess } from '@bff/platform/testing';
 import type { PersistedQueryManifest } from '@bff/formats';
 import { bearer, startTestStack, withFetchPolicy, type TestBff, type TestStack } from './support/test-stack';
 
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
 const persisted = (name: string) => ({ persistedQuery: { version: 1, sha256Hash: manifest.operations.find((op) => op.name === name)!.id } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,7 +10,7 @@ import { mobileBff } from '../src/bff';
 
 describeBffConformance(mobileBff);
 
-const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'schema/manifests/mobile/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
+const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.0.0.json'), 'utf8')) as PersistedQueryManifest;
 const idOf = (name: string) => manifest.operations.find((op) => op.name === name)!.id;
 const persisted = (name: string) => ({ persistedQuery: { version: 1, sha256Hash: idOf(name) } });
 

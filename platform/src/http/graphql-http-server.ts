@@ -37,6 +37,8 @@ export interface GraphQLHttpServerOptions {
   bodyLimitRejection?: { status: number; code: ErrorCode };
   /** Refuses a GraphQL request before its body is read (e.g. a missing gateway credential). */
   admit?: (req: IncomingMessage) => Rejection | undefined;
+  /** Other paths this service answers besides `/graphql`, by exact path. */
+  routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
 
 /** A request refused before any GraphQL runs: one GraphQL error with a stable code. */
@@ -79,6 +81,8 @@ export function createGraphQLHttpServer(options: GraphQLHttpServerOptions): Grap
     telemetry,
     isReady: options.isReady,
     route: async (req, res, url) => {
+      const route = options.routes?.[url.pathname];
+      if (route) return route(req, res);
       if (url.pathname !== GRAPHQL_PATH) return sendJsonError(res, 404, ErrorCode.BAD_REQUEST, `Nothing at ${url.pathname}; GraphQL is served at /graphql.`);
       const requestTelemetry = telemetry.begin(req);
       res.setHeader(REQUEST_ID_HEADER, requestTelemetry.id);

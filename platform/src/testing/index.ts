@@ -5,3 +5,4 @@ export * from './redis-service';
 export * from './processes';
 export * from './captured-telemetry';
 export * from './otlp-receiver';
+export * from './browser';

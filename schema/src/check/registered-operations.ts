@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readManifest, type ClientPolicy } from '@bff/formats';
+import { clientFiles, readManifest, type ClientPolicy } from '@bff/formats';
 import { REPO_ROOT } from '@bff/platform';
 import { readOperations } from '../operations';
 
@@ -39,8 +39,8 @@ export function operationCollector() {
 /**
  * Every operation a client has registered: for a safelisted client, each manifest of an
  * app version in its support window (an operation shared by several versions is checked
- * once and names them all), plus the unreleased operations in `schema/operations/<client>/`;
- * for other clients, the operations in that directory.
+ * once and names them all), plus the unreleased operations in the app's source (`clients/<client>/src`);
+ * for other clients, the operations in the app's source.
  */
 export function registeredOperations(policy: ClientPolicy): RegisteredOperations {
   const collected = operationCollector();
@@ -62,7 +62,7 @@ export function registeredOperations(policy: ClientPolicy): RegisteredOperations
       skipped.push({ source: `app ${missing}`, reason: 'supported, but it has no manifest' });
     }
   }
-  const sourceDir = resolve(REPO_ROOT, 'schema', 'operations', policy.name);
+  const sourceDir = clientFiles(policy.name).operationsDir;
   if (existsSync(sourceDir)) {
     const label = pq.mode === 'safelist' ? 'unreleased app operations' : `${policy.name} operations`;
     for (const op of readOperations(sourceDir)) add(op.name, op.body, label);

@@ -1,6 +1,7 @@
 import { createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, ServiceTelemetry, type GraphQLHttpServer } from '@bff/platform';
 import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy, type PersistedQueryManifest } from '@bff/formats';
-import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator } from '../auth/authenticator';
+import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type JwtConfig } from '../auth/authenticator';
+import { devSignInRoutes } from '../auth/dev-sign-in';
 import type { BffMode } from '../bff-mode';
 import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
@@ -30,6 +31,12 @@ export interface BffServerOptions {
   gatewaySecret?: string;
   /** Verifies callers' bearer tokens. @default HS256 with the development JWT settings */
   authenticate?: Authenticator;
+  /**
+   * The development sign-in (`auth/dev-sign-in.ts`) mints tokens with these HS256 settings.
+   * Never in production mode; absent when tokens come from an identity provider (no secret).
+   * @default the development JWT settings in development mode when `authenticate` is the default
+   */
+  devSignIn?: JwtConfig;
   /** Who runs query plans (see create-gateway.ts). @default 'bff' */
   planExecutor?: 'bff' | 'apollo';
   /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
@@ -73,7 +80,10 @@ export function createBffServer(options: BffServerOptions): BffServer {
     telemetry.labels.operation.setKnown(new Set([...clientOperations, ...current.persistedOperations.flatMap((op) => (op.operationName ? [op.operationName] : []))]), 0);
   knowOperationsOf(serving.state);
   const gateway = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
+  const devSignIn = mode === 'development' ? (options.devSignIn ?? (options.authenticate ? undefined : DEVELOPMENT_JWT)) : undefined;
+  let selfUrl = '';
   const http: GraphQLHttpServer = createGraphQLHttpServer({
+    routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql` }) : undefined,
     handle: createBffRequestHandler({
       policy: options.policy,
       mode,
@@ -96,7 +106,8 @@ export function createBffServer(options: BffServerOptions): BffServer {
         // Before the first request can arrive: it pays no planning.
         gateway.prepare(serving.state.persistedOperations);
       }
-      return http.listen(port, host);
+      selfUrl = await http.listen(port, host);
+      return selfUrl;
     },
     // Drain HTTP first, so requests in flight finish, then stop the gateway, then send the last spans.
     stop: async () => {

@@ -1,18 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '@bff/platform';
+import { join, sep } from 'node:path';
+import { clientFiles } from '@bff/formats';
 import { Kind, parse } from 'graphql';
 
 /**
- * Names of the client's registered operations (`schema/operations/<client>/`, the ones the
+ * Names of the client's registered operations (every `.graphql` file under `clients/<client>/src`, the ones the
  * schema checks hold to every change): the operation names a BFF's metrics always keep as
  * their own label value. None when the directory is absent (a BFF on someone else's supergraph).
  */
-export function registeredOperationNames(client: string, root = REPO_ROOT): Set<string> {
-  const directory = resolve(root, 'schema', 'operations', client);
+export function registeredOperationNames(client: string, directory = clientFiles(client).operationsDir): Set<string> {
   let files: string[];
   try {
-    files = readdirSync(directory).filter((f) => f.endsWith('.graphql'));
+    files = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.graphql') && !f.split(sep).includes('node_modules'));
   } catch {
     return new Set();
   }

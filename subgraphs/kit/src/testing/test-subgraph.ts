@@ -87,6 +87,7 @@ export async function startTestSubgraph<Loaders, Services>(
   const received: IncomingHttpHeaders[] = [];
   server.http.server.on('connection', () => (connections += 1));
   server.http.server.on('request', (req: IncomingMessage) => received.push(req.headers));
+  let stopped: Promise<void> | undefined;
   return {
     url,
     db: openDb,
@@ -105,11 +106,13 @@ export async function startTestSubgraph<Loaders, Services>(
         statements: Number(response.headers.get(SQL_STATEMENTS_HEADER) ?? NaN),
       };
     },
-    stop: async () => {
-      await server.stop();
-      await disposeTestDatabase(openDb);
-      await stopDependencies();
-    },
+    // Once, however often it is asked: a test may stop a subgraph to see what the BFF does, and its stack stops it again.
+    stop: () =>
+      (stopped ??= (async () => {
+        await server.stop();
+        await disposeTestDatabase(openDb);
+        await stopDependencies();
+      })()),
   };
 }
 

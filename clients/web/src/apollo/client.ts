@@ -1,0 +1,49 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { SetContextLink } from '@apollo/client/link/context';
+import { ErrorLink } from '@apollo/client/link/error';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { session } from '../state/session';
+import { classifyError } from './error-kinds';
+import { typePolicies } from './type-policies';
+
+/** The web BFF, on this page's own origin (the storefront's server passes /graphql through). */
+const GRAPHQL_PATH = '/graphql';
+
+/** SHA-256 of the query text, hex, as automatic persisted queries name a query. */
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The storefront's Apollo Client:
+ * - automatic persisted queries: a query goes as its hash over GET (cacheable by the
+ *   browser and a CDN), and its text only once, when the BFF does not know the hash yet;
+ * - the client name and version headers, so the BFF's metrics tell this app's releases apart;
+ * - the visitor's token, when signed in; a 401 signs the visitor out (the page then offers sign-in).
+ */
+export function createApolloClient(onSignInNeeded: () => void): ApolloClient {
+  const auth = new SetContextLink((prevContext) => {
+    const token = session.token();
+    return token ? { headers: { ...prevContext.headers, authorization: `Bearer ${token}` } } : {};
+  });
+  const signOutOn401 = new ErrorLink(({ error }) => {
+    if (classifyError(error).kind === 'sign-in') {
+      session.signOut();
+      onSignInNeeded();
+    }
+  });
+  const persisted = new PersistedQueryLink({ sha256, useGETForHashedQueries: true });
+  // A GET is a "simple" request a cross-site page could send; this header proves a script sent it (the BFF's CSRF rule).
+  const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { 'apollo-require-preflight': 'true' } });
+  return new ApolloClient({
+    link: ApolloLink.from([signOutOn401, auth, persisted, http]),
+    cache: new InMemoryCache({ typePolicies }),
+    clientAwareness: { name: 'web-storefront', version: __APP_VERSION__ },
+    defaultOptions: {
+      // A page shows what it got: one subgraph down costs only its own fields.
+      watchQuery: { errorPolicy: 'all' },
+      query: { errorPolicy: 'all' },
+    },
+  });
+}
