@@ -73,7 +73,7 @@ export function ProductPage() {
             <ul>
               {reviews.nodes.map((review) => (
                 <li key={review.id} className="review">
-                  <Stars average={review.rating} count={1} />
+                  <Stars average={review.rating} />
                   <strong>{review.title}</strong>
                   <p>{review.body}</p>
                   <span className="meta">

@@ -1,0 +1,156 @@
+import { resolve } from 'node:path';
+import { startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
+import { clientFiles } from '@bff/formats';
+import { createStaticSiteServer, ServiceTelemetry, type ServiceHttpServer } from '@bff/platform';
+import { describeWithBrowser, launchBrowser, screenshotDir, type TestBrowser } from '@bff/platform/testing';
+import { ensureClientBuilt } from '@bff/tools/stack';
+import { webBff } from '@bff/web';
+import type { Page, Request } from 'playwright-core';
+
+/**
+ * The storefront in Chromium, built as `npm start` builds it, served as `npm start` serves
+ * it (same origin as its BFF), over the five subgraphs and the web BFF.
+ */
+describeWithBrowser('storefront in Chromium', () => {
+  let stack: TestStack;
+  let bff: TestBff;
+  let site: ServiceHttpServer;
+  let siteUrl: string;
+  let chromium: TestBrowser;
+  let page: Page;
+  const graphqlRequests: Request[] = [];
+  const shots = screenshotDir('storefront');
+
+  beforeAll(async () => {
+    ensureClientBuilt('web');
+    stack = await startTestStack();
+    bff = await stack.bff(webBff, 'development');
+    const bffOrigin = new URL(bff.url).origin;
+    site = createStaticSiteServer({
+      root: resolve(clientFiles('web').appDir, 'dist'),
+      proxy: [
+        { prefix: '/graphql', target: bffOrigin },
+        { prefix: '/auth/', target: bffOrigin },
+      ],
+      telemetry: ServiceTelemetry.quiet('storefront'),
+    });
+    siteUrl = await site.listen(0, '127.0.0.1');
+    chromium = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+    page = await chromium.browser.newPage();
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/graphql') graphqlRequests.push(request);
+    });
+    console.log(`storefront screenshots: ${shots}`);
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await site?.close();
+    await stack?.stop();
+  });
+
+  /** Stock of a product as the BFF tells it, to see what an order and its cancellation did. */
+  const available = async (sku: string): Promise<number> => (await bff.post({ query: `{ product(sku: "${sku}") { stock { available } } }` })).body.data.product.stock.available;
+
+  test('browse, search, open a product, add it to the cart, sign in, check out, see the order, cancel it', async () => {
+    await page.goto(siteUrl);
+    await page.getByRole('heading', { name: 'Featured' }).waitFor();
+    await page.locator('.grid .tile').first().waitFor();
+    expect(await page.locator('.grid .tile').count()).toBe(8);
+    await page.screenshot({ path: `${shots}/home.png` });
+
+    // A category, from the bar every page has.
+    const categoryLink = page.locator('nav.categories a').first();
+    const categoryName = (await categoryLink.textContent())!;
+    await categoryLink.click();
+    await page.getByRole('heading', { level: 1, name: categoryName }).waitFor();
+    const before = await page.locator('.grid .tile').count();
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.locator('.grid .tile').nth(before).waitFor();
+
+    // Search for the first product's name, then open it.
+    const product = (await bff.post({ query: '{ products(first: 1) { nodes { sku name seo { title } } } }' })).body.data.products.nodes[0];
+    await page.getByRole('searchbox', { name: 'Search products' }).fill(product.name);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('heading', { name: `Results for “${product.name}”` }).waitFor();
+    await page.locator('.grid .tile a', { hasText: product.name }).first().click();
+    await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+    expect(await page.title()).toBe(product.seo.title);
+    expect(await page.locator('.gallery img').first().getAttribute('srcset')).toMatch(/\d+w/);
+    await page.locator('.review').first().waitFor();
+    const reviewsShown = await page.locator('.review').count();
+    const moreReviews = page.getByRole('button', { name: 'More reviews' });
+    if (await moreReviews.isVisible()) {
+      await moreReviews.click();
+      await page.locator('.review').nth(reviewsShown).waitFor();
+    }
+    await page.screenshot({ path: `${shots}/product.png`, fullPage: true });
+
+    // Two into the cart; the cart survives a reload.
+    const stockBefore = await available(product.sku);
+    await page.getByLabel('Quantity').fill('2');
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await expect(page.getByTestId('cart-count').textContent()).resolves.toBe('2');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+    expect(await page.getByTestId('cart-count').textContent()).toBe('2');
+
+    // Checkout asks the anonymous visitor to sign in first, then comes back.
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await page.getByRole('link', { name: 'Checkout' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.screenshot({ path: `${shots}/sign-in.png` });
+    await page.locator('.sign-in .users button').first().click();
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    expect(await page.getByTestId('signed-in-as').textContent()).toBeTruthy();
+
+    // A double click on "Place order" makes one order: one idempotency key per checkout.
+    await page.getByRole('button', { name: 'Place order' }).dblclick();
+    await page.getByText(/Thank you! Your order .* is placed\./).waitFor();
+    const orderNumber = (await page.getByTestId('order-number').textContent())!;
+    expect(await available(product.sku)).toBe(stockBefore - 2);
+    expect(await page.getByTestId('cart-count').textContent()).toBe('0');
+    await page.screenshot({ path: `${shots}/order-placed.png` });
+
+    // The order is in my orders, once.
+    await page.getByRole('link', { name: 'My orders', exact: true }).click();
+    await page.getByRole('heading', { name: 'My orders' }).waitFor();
+    await page.getByTestId('order-row').first().waitFor();
+    expect(await page.getByTestId('order-row').filter({ hasText: orderNumber }).count()).toBe(1);
+    const placeOrders = graphqlRequests.filter((r) => r.method() === 'POST' && (r.postData() ?? '').includes('"operationName":"PlaceOrder"'));
+    const keys = new Set(placeOrders.map((r) => JSON.parse(r.postData()!).variables.input.idempotencyKey as string));
+    expect(keys.size).toBe(1);
+
+    // Cancelling returns the stock.
+    await page.getByRole('link', { name: orderNumber }).click();
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByTestId('order-status').filter({ hasText: 'Cancelled' }).first().waitFor();
+    expect(await available(product.sku)).toBe(stockBefore);
+  });
+
+  test('queries go as automatic persisted queries over GET, with the client name and version', async () => {
+    const gets = graphqlRequests.filter((r) => r.method() === 'GET');
+    expect(gets.length).toBeGreaterThan(0);
+    for (const request of gets) {
+      const url = new URL(request.url());
+      expect(JSON.parse(url.searchParams.get('extensions')!).persistedQuery.sha256Hash).toMatch(/^[0-9a-f]{64}$/);
+      const headers = await request.allHeaders();
+      expect(headers['apollographql-client-name']).toBe('web-storefront');
+      expect(headers['apollographql-client-version']).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+    // Each query text crossed the wire at most once (when the BFF did not know its hash yet).
+    const withText = gets.filter((r) => new URL(r.url()).searchParams.has('query')).map((r) => new URL(r.url()).searchParams.get('operationName'));
+    expect(new Set(withText).size).toBe(withText.length);
+  });
+
+  test('with the reviews subgraph stopped, a product page still shows the product and its price', async () => {
+    await stack.subgraphs.reviews!.stop();
+    // Another product than the first test's, so nothing of its page is in the app's cache.
+    const product = (await bff.post({ query: '{ products(first: 2) { nodes { sku name price { formatted } } } }' })).body.data.products.nodes[1];
+    await page.goto(`${siteUrl}/p/${product.sku}`);
+    await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+    expect(await page.getByTestId('price').textContent()).toBe(product.price.formatted);
+    await page.getByTestId('reviews-unavailable').waitFor();
+    await page.screenshot({ path: `${shots}/product-without-reviews.png`, fullPage: true });
+  });
+});
