@@ -84,7 +84,7 @@ describeWithBrowser('storefront in Chromium', () => {
       await moreReviews.click();
       await page.locator('.review').nth(reviewsShown).waitFor();
     }
-    await page.screenshot({ path: `${shots}/product.png`, fullPage: true });
+    await page.screenshot({ path: `${shots}/product.png` });
 
     // Two into the cart; the cart survives a reload.
     const stockBefore = await available(product.sku);
