@@ -128,6 +128,28 @@ describeWithBrowser('storefront in Chromium', () => {
     expect(await available(product.sku)).toBe(stockBefore);
   });
 
+  test('a checkout whose reply was lost is sent again with the same key and makes one order', async () => {
+    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('storefront.session')!).token as string);
+    const myOrders = async () => (await bff.post({ query: '{ myOrders(first: 50) { nodes { number } } }' }, { authorization: `Bearer ${token}` })).body.data.myOrders.nodes.length;
+    const ordersBefore = await myOrders();
+    await page.goto(`${siteUrl}/p/AUD-0002`);
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    // The first PlaceOrder reaches the BFF and places the order, but its reply is lost on the way back.
+    let sent = 0;
+    await page.route('**/graphql', async (route) => {
+      if (!(route.request().postData() ?? '').includes('"operationName":"PlaceOrder"') || sent++ > 0) return route.fallback();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.goto(`${siteUrl}/checkout`);
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByText(/Thank you! Your order .* is placed\./).waitFor();
+    await page.unroute('**/graphql');
+    expect(sent).toBe(2);
+    expect(await myOrders()).toBe(ordersBefore + 1);
+  });
+
   test('queries go as automatic persisted queries over GET, with the client name and version', async () => {
     const gets = graphqlRequests.filter((r) => r.method() === 'GET');
     expect(gets.length).toBeGreaterThan(0);
@@ -143,10 +165,24 @@ describeWithBrowser('storefront in Chromium', () => {
     expect(new Set(withText).size).toBe(withText.length);
   });
 
+  test('a refused request (503) shows a retry that works once the BFF answers again', async () => {
+    // The BFF refuses the category page once: a 503 the first time, then the real answer.
+    let refused = 0;
+    await page.route('**/graphql?*operationName=CategoryPage*', async (route) => {
+      if (refused++ > 0) return route.fallback();
+      await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'busy', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }) });
+    });
+    await page.goto(`${siteUrl}/c/audio`);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audio' }).waitFor();
+    await page.unroute('**/graphql?*operationName=CategoryPage*');
+    expect(refused).toBe(2);
+  });
+
   test('with the reviews subgraph stopped, a product page still shows the product and its price', async () => {
     await stack.subgraphs.reviews!.stop();
-    // Another product than the first test's, so nothing of its page is in the app's cache.
-    const product = (await bff.post({ query: '{ products(first: 2) { nodes { sku name price { formatted } } } }' })).body.data.products.nodes[1];
+    // A product no test has opened: the browser's HTTP cache may keep a page's GET (it is public for a minute).
+    const product = (await bff.post({ query: '{ products(first: 1, categoryId: "c-03") { nodes { sku name price { formatted } } } }' })).body.data.products.nodes[0];
     await page.goto(`${siteUrl}/p/${product.sku}`);
     await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
     expect(await page.getByTestId('price').textContent()).toBe(product.price.formatted);
