@@ -2,3 +2,4 @@
 export * from './stack';
 export * from './launcher';
 export * from './client-build';
+export * from './client-site';

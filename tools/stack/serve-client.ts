@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
-import { clientFiles, isClientName } from '@bff/formats';
-import { ConfigError, listenOrExplain, readPort, readString, runService, ServiceTelemetry, createStaticSiteServer, readTelemetryConfig } from '@bff/platform';
+import { isClientName } from '@bff/formats';
+import { ConfigError, listenOrExplain, readPort, readString, readTelemetryConfig, runService, ServiceTelemetry } from '@bff/platform';
+import { createClientSite } from './client-site';
 
 /**
  * A client app's built site on its own port, with its BFF's paths passed through, so the
@@ -24,14 +24,7 @@ runService(`${client}-app`, async (service) => {
     if (error instanceof ConfigError || error instanceof TypeError) return service.fail(`configuration error: ${(error as Error).message} (BFF_URL must be the BFF's URL)`, 2);
     throw error;
   }
-  const server = createStaticSiteServer({
-    root: resolve(clientFiles(client).appDir, 'dist'),
-    proxy: [
-      { prefix: '/graphql', target: config.bffOrigin },
-      { prefix: '/auth/', target: config.bffOrigin },
-    ],
-    telemetry: ServiceTelemetry.fromConfig(`${client}-app`, config.telemetry),
-  });
+  const server = createClientSite(client, { graphql: config.bffOrigin }, ServiceTelemetry.fromConfig(`${client}-app`, config.telemetry));
   const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
   service.onStop(() => server.close());
   service.log(`serving ${client} at ${url}, its BFF through ${config.bffOrigin}`);

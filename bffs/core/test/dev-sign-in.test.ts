@@ -1,4 +1,5 @@
 import { startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
+import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import { decodeJwt } from 'jose';
 
@@ -7,10 +8,12 @@ describe('development sign-in', () => {
   let stack: TestStack;
   let dev: TestBff;
   let production: TestBff;
+  let mobile: TestBff;
   beforeAll(async () => {
     stack = await startTestStack();
     dev = await stack.bff(webBff, 'development');
     production = await stack.bff(webBff, 'production');
+    mobile = await stack.bff(mobileBff, 'development');
   });
   afterAll(() => stack?.stop());
 
@@ -25,6 +28,13 @@ describe('development sign-in', () => {
     const { users } = (await response.json()) as { users: { id: string; name: string }[] };
     expect(users.map((u) => u.id)).toEqual(['u-001', 'u-002', 'u-003', 'u-004', 'u-005', 'u-006']);
     expect(users.every((u) => u.name.length > 0)).toBe(true);
+  });
+
+  test("the mobile BFF lists them too, within its stricter root-field limit", async () => {
+    const response = await fetch(`${origin(mobile)}/auth/dev/users`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { users: unknown[] }).users).toHaveLength(6);
+    expect((await signIn(mobile, { userId: 'u-006' })).status).toBe(200);
   });
 
   test('a picked user gets a short-lived token that the BFF accepts for their orders', async () => {

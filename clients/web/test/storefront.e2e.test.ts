@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
 import { startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
-import { clientFiles } from '@bff/formats';
-import { createStaticSiteServer, ServiceTelemetry, type ServiceHttpServer } from '@bff/platform';
+import { ServiceTelemetry, type ServiceHttpServer } from '@bff/platform';
 import { describeWithBrowser, launchBrowser, screenshotDir, type TestBrowser } from '@bff/platform/testing';
-import { ensureClientBuilt } from '@bff/tools/stack';
+import { createClientSite, ensureClientBuilt } from '@bff/tools/stack';
 import { webBff } from '@bff/web';
 import type { Page, Request } from 'playwright-core';
 
@@ -25,15 +23,7 @@ describeWithBrowser('storefront in Chromium', () => {
     ensureClientBuilt('web');
     stack = await startTestStack();
     bff = await stack.bff(webBff, 'development');
-    const bffOrigin = new URL(bff.url).origin;
-    site = createStaticSiteServer({
-      root: resolve(clientFiles('web').appDir, 'dist'),
-      proxy: [
-        { prefix: '/graphql', target: bffOrigin },
-        { prefix: '/auth/', target: bffOrigin },
-      ],
-      telemetry: ServiceTelemetry.quiet('storefront'),
-    });
+    site = createClientSite('web', { graphql: bff.url }, ServiceTelemetry.quiet('storefront'));
     siteUrl = await site.listen(0, '127.0.0.1');
     chromium = await launchBrowser({ viewport: { width: 1280, height: 900 } });
     page = await chromium.browser.newPage();
@@ -129,7 +119,7 @@ describeWithBrowser('storefront in Chromium', () => {
   });
 
   test('a checkout whose reply was lost is sent again with the same key and makes one order', async () => {
-    const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('storefront.session')!).token as string);
+    const token = await page.evaluate<string>("JSON.parse(sessionStorage.getItem('storefront.session')).token");
     const myOrders = async () => (await bff.post({ query: '{ myOrders(first: 50) { nodes { number } } }' }, { authorization: `Bearer ${token}` })).body.data.myOrders.nodes.length;
     const ordersBefore = await myOrders();
     await page.goto(`${siteUrl}/p/AUD-0002`);

@@ -21,6 +21,8 @@ export interface DevSignInOptions {
   jwt: JwtConfig;
   /** This BFF's own GraphQL URL: users' names are read through it, like any client would. */
   graphqlUrl: () => string;
+  /** The client's root-field limit: one request asks for at most this many users. */
+  maxRootFields: number;
   userIds?: readonly string[];
 }
 
@@ -36,17 +38,24 @@ interface SeededUser {
  */
 export function devSignInRoutes(options: DevSignInOptions): Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>> {
   const userIds = options.userIds ?? DEV_SIGN_IN_USER_IDS;
-  const listUsers = async (): Promise<SeededUser[]> => {
-    const variables = Object.fromEntries(userIds.map((id, i) => [`u${i}`, id]));
-    const query = `query DevSignInUsers(${userIds.map((_, i) => `$u${i}: ID!`).join(', ')}) { ${userIds.map((_, i) => `u${i}: user(id: $u${i}) { id name }`).join(' ')} }`;
+  /** The users of these ids that exist, read through the BFF's own /graphql (and so under its limits). */
+  const readUsers = async (ids: readonly string[]): Promise<SeededUser[]> => {
+    const variables = Object.fromEntries(ids.map((id, i) => [`u${i}`, id]));
+    const query = `query DevSignInUsers(${ids.map((_, i) => `$u${i}: ID!`).join(', ')}) { ${ids.map((_, i) => `u${i}: user(id: $u${i}) { id name }`).join(' ')} }`;
     const response = await fetch(options.graphqlUrl(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json()) as { data?: Record<string, SeededUser | null> };
-    return Object.values(body.data ?? {}).filter((user): user is SeededUser => user !== null);
+    const body = (await response.json()) as { data?: Record<string, SeededUser | null>; errors?: { message: string }[] };
+    if (body.errors?.length || !body.data) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
+    return Object.values(body.data).filter((user): user is SeededUser => user !== null);
+  };
+  const listUsers = async (): Promise<SeededUser[]> => {
+    const batches: string[][] = [];
+    for (let i = 0; i < userIds.length; i += options.maxRootFields) batches.push(userIds.slice(i, i + options.maxRootFields));
+    return (await Promise.all(batches.map(readUsers))).flat();
   };
 
   return {
@@ -76,7 +85,7 @@ export function devSignInRoutes(options: DevSignInOptions): Readonly<Record<stri
       }
       let user: SeededUser | undefined;
       try {
-        user = (await listUsers()).find((u) => u.id === userId);
+        user = (await readUsers([userId]))[0];
       } catch {
         return sendJson(res, 503, error(ErrorCode.SERVICE_UNAVAILABLE, 'The seeded users cannot be read right now (is the accounts subgraph up?).'));
       }

@@ -83,7 +83,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const devSignIn = mode === 'development' ? (options.devSignIn ?? (options.authenticate ? undefined : DEVELOPMENT_JWT)) : undefined;
   let selfUrl = '';
   const http: GraphQLHttpServer = createGraphQLHttpServer({
-    routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql` }) : undefined,
+    routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
     handle: createBffRequestHandler({
       policy: options.policy,
       mode,
