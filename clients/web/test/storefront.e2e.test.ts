@@ -169,6 +169,15 @@ describeWithBrowser('storefront in Chromium', () => {
     expect(refused).toBe(2);
   });
 
+  test('a token the BFF refuses (401) signs the visitor out and sends them to sign in', async () => {
+    await page.goto(siteUrl);
+    await page.evaluate(`sessionStorage.setItem('storefront.session', JSON.stringify({ token: 'not-a-valid-token', expiresAt: '2999-01-01T00:00:00Z', user: { id: 'u-001', name: 'Someone' } }))`);
+    await page.goto(`${siteUrl}/orders`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/orders');
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('storefront.session')")).toBeNull();
+  });
+
   test('with the reviews subgraph stopped, a product page still shows the product and its price', async () => {
     await stack.subgraphs.reviews!.stop();
     // A product no test has opened: the browser's HTTP cache may keep a page's GET (it is public for a minute).
