@@ -7,7 +7,7 @@ describe('client policies as data', () => {
     const web = readPolicyOf('web');
     const mobile = readPolicyOf('mobile');
     expect(web.persistedQueries).toEqual({ mode: 'automatic' });
-    expect(mobile.persistedQueries).toMatchObject({ mode: 'safelist', supportedAppVersions: ['1.0.0', '1.1.0'] });
+    expect(mobile.persistedQueries).toMatchObject({ mode: 'safelist', supportedAppVersions: expect.arrayContaining(['1.0.0', '1.1.0', '1.2.0']) });
     expect(mobile.limits.maxDepth).toBeLessThan(web.limits.maxDepth);
     expect(web.contract.excludeTags).toEqual(['internal', 'mobile-only']);
   });

@@ -5,6 +5,11 @@ import { openDatabase, REPO_ROOT, type Database } from '@bff/platform';
 import { describeEachStorage, disposeTestDatabase, openTestDatabase } from '@bff/platform/testing';
 import type { RegistryServer } from './server';
 import { startTestRegistry, TEST_REGISTRY_TOKEN } from './testing';
+import { readPolicyOf } from '@bff/formats';
+
+/** The mobile releases the policy supports; each release adds one. */
+const mobilePq = readPolicyOf('mobile').persistedQueries;
+const SUPPORTED_APP_VERSIONS = mobilePq.mode === 'safelist' ? mobilePq.supportedAppVersions : [];
 
 const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
 const withBrand = CATALOG_SDL.replace('  "When the product was first listed."', '  "Brand name."\n  brand: String\n  "When the product was first listed."');
@@ -73,7 +78,7 @@ describeEachStorage('schema registry', (backend) => {
     const retire = await call('POST', '/clients/mobile/manifests/1.0.0/retire', { retiredBy: 'release-manager' });
     expect(retire.status).toBe(200);
     const manifests = JSON.parse(await (await call('GET', '/clients/mobile/manifests')).text());
-    expect(manifests.supportedAppVersions).toEqual(['1.1.0']);
+    expect(manifests.supportedAppVersions).toEqual(SUPPORTED_APP_VERSIONS.filter((v) => v !== '1.0.0'));
     const accepted = await call('POST', '/subgraphs/catalog', { sdl: withoutThumbnail, publishedBy: 'bob' });
     expect(accepted.status).toBe(201);
 

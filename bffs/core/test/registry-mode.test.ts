@@ -10,6 +10,11 @@ import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import { createBffServer, startRegistryPoller, type BffServer, type RegistryPoller } from '../src';
 import { startTestStack, withFetchPolicy, type TestStack } from './support/test-stack';
+import { readPolicyOf } from '@bff/formats';
+
+/** The mobile releases the policy supports; each release adds one. */
+const mobilePq = readPolicyOf('mobile').persistedQueries;
+const supportedAppVersions = mobilePq.mode === 'safelist' ? mobilePq.supportedAppVersions : [];
 
 const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
 const ANCHOR = '  "When the product was first listed."';
@@ -150,7 +155,7 @@ describe('registry mode: a BFF following the registry', () => {
       await mobilePoller.pollOnce();
       expect((await detail(oldDetail)).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
       expect((await detail(newDetail)).data.product.id).toBe('p-0003');
-      expect(logs).toContain('safelist now has app versions 1.1.0');
+      expect(logs).toContain(`safelist now has app versions ${supportedAppVersions.filter((v) => v !== '1.0.0').join(', ')}`);
     } finally {
       mobilePoller.stop();
       await mobile.stop();

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createBffServer, checkedInSupergraph } from '@bff/core';
 import { describeBffConformance, bearer, startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
 import type { PersistedQueryManifest } from '@bff/formats';
-import { sha256Hex } from '@bff/formats';
+import { readPolicyOf, sha256Hex } from '@bff/formats';
 import { REPO_ROOT } from '@bff/platform';
 import { mobileBff } from '../src/bff';
 
@@ -94,7 +94,8 @@ describe('mobile BFF: persisted queries', () => {
     const { status, body } = await production.get({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
-    expect(body.errors[0].message).toMatch(/supported app version \(1\.0\.0, 1\.1\.0\)/);
+    const pq = readPolicyOf('mobile').persistedQueries;
+    expect(body.errors[0].message).toContain(`supported app version (${pq.mode === 'safelist' ? pq.supportedAppVersions.join(', ') : ''})`);
   });
 
   test('query text whose hash is not the one sent is refused', async () => {

@@ -72,7 +72,11 @@ describe('schema:check', () => {
     const mobile = CLIENTS.find((c) => c.policy.name === 'mobile')!;
     const retired = {
       ...mobile,
-      policy: { ...mobile.policy, persistedQueries: { ...(mobile.policy.persistedQueries as any), supportedAppVersions: ['1.1.0'] } },
+      // Every supported release but 1.0.0.
+      policy: {
+        ...mobile.policy,
+        persistedQueries: { ...(mobile.policy.persistedQueries as any), supportedAppVersions: (mobile.policy.persistedQueries as any).supportedAppVersions.filter((v: string) => v !== '1.0.0') },
+      },
     };
     const report = runChecks({ proposed: { catalog: withoutThumbnail() }, clients: [retired] });
     expect(report.outcome).toBe('passed-with-warnings');

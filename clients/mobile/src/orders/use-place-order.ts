@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { ErrorCode, hasErrorCode, isConnectionFailure } from '../apollo/error-codes';
 import { PlaceOrderDocument, type OrderLineInput } from '../gql/graphql';
 import { THUMBNAIL_DPR } from '../theme';
+import { newIdempotencyKey } from './idempotency-key';
 
 export type PlaceOrderOutcome =
   | { kind: 'placed'; orderId: string }
@@ -37,8 +38,7 @@ export function usePlaceOrder(): { placeOrder(lines: OrderLineInput[]): Promise<
 
   const placeOrder = async (lines: OrderLineInput[]): Promise<PlaceOrderOutcome> => {
     const signature = JSON.stringify(lines);
-    // crypto.randomUUID is the browser's (secure contexts only); on a device, react-native-get-random-values or expo-crypto provide it.
-    if (attempt.current?.lines !== signature) attempt.current = { lines: signature, idempotencyKey: crypto.randomUUID() };
+    if (attempt.current?.lines !== signature) attempt.current = { lines: signature, idempotencyKey: newIdempotencyKey() };
     const { idempotencyKey } = attempt.current;
     try {
       const { data } = await mutate({ variables: { input: { idempotencyKey, lines }, dpr: THUMBNAIL_DPR }, context: { idempotent: true } });

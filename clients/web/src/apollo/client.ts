@@ -33,11 +33,13 @@ export function createApolloClient(onSignInNeeded: () => void): ApolloClient {
       onSignInNeeded();
     }
   });
-  const persisted = new PersistedQueryLink({ sha256, useGETForHashedQueries: true });
+  // Web Crypto's digest exists on secure origins only (https, localhost); opened at a LAN
+  // address over plain HTTP, the storefront sends its queries as text instead, which the web BFF allows.
+  const persisted = globalThis.crypto?.subtle ? [new PersistedQueryLink({ sha256, useGETForHashedQueries: true })] : [];
   // A GET is a "simple" request a cross-site page could send; this header proves a script sent it (the BFF's CSRF rule).
   const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { 'apollo-require-preflight': 'true' } });
   return new ApolloClient({
-    link: ApolloLink.from([signOutOn401, auth, persisted, http]),
+    link: ApolloLink.from([signOutOn401, auth, ...persisted, http]),
     cache: new InMemoryCache({ typePolicies }),
     clientAwareness: { name: 'web-storefront', version: __APP_VERSION__ },
     defaultOptions: {
