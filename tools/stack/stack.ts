@@ -106,8 +106,8 @@ export const STACK: readonly (StackService & { kind: ServerKind })[] = [
  * built files and routes `/graphql` to the BFF.
  */
 export const CLIENT_APPS: readonly StackService[] = [
-  { name: 'storefront', kind: 'client', app: 'web', entry: 'tools/stack/serve-client.ts', loader: 'tsx-cjs', env: { CLIENT: 'web' }, defaultPort: 3000, readyPath: '/health/ready', publicPath: '/', calls: { BFF_URL: 'web-bff' } },
-  { name: 'mobile-app', kind: 'client', app: 'mobile', entry: 'tools/stack/serve-client.ts', loader: 'tsx-cjs', env: { CLIENT: 'mobile' }, defaultPort: 3001, readyPath: '/health/ready', publicPath: '/', calls: { BFF_URL: 'mobile-bff' } },
+  { name: 'storefront', kind: 'client', app: 'web', entry: 'tools/stack/serve-client.ts', loader: 'tsx-cjs', env: { CLIENT: 'web', SERVICE_NAME: 'storefront' }, defaultPort: 3000, readyPath: '/health/ready', publicPath: '/', calls: { BFF_URL: 'web-bff' } },
+  { name: 'mobile-app', kind: 'client', app: 'mobile', entry: 'tools/stack/serve-client.ts', loader: 'tsx-cjs', env: { CLIENT: 'mobile', SERVICE_NAME: 'mobile-app' }, defaultPort: 3001, readyPath: '/health/ready', publicPath: '/', calls: { BFF_URL: 'mobile-bff' } },
 ];
 
 /** Everything `npm start` runs. */
