@@ -144,7 +144,7 @@ export class Registry {
         proposed: { [request.subgraph]: request.sdl },
         domain: proposedDomain,
         clients: this.clients,
-        published: (client) => published.get(client)!,
+        baseline: { description: 'the registry’s current client schemas', apiSchema: (client) => published.get(client) },
         registered: (policy) => registered.get(policy.name)!,
       });
       const composes = report.clients.every((c) => c.build.ok);

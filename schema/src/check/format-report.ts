@@ -4,7 +4,7 @@ const MARK = { passed: 'PASS', 'passed-with-warnings': 'PASS (with warnings)', f
 
 /** The check report for people: per client, build, changes, operations, lint, and the verdict. */
 export function formatReport(report: CheckReport): string {
-  const lines = [`Schema check of ${report.proposal}: ${MARK[report.outcome]}`];
+  const lines = [`Schema check of ${report.proposal} against ${report.baseline}: ${MARK[report.outcome]}`];
   for (const client of report.clients) {
     lines.push('', `${client.client}: ${MARK[client.outcome]}`);
     if (!client.build.ok) {

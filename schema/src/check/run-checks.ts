@@ -7,6 +7,7 @@ import { classifyChanges } from './change-check';
 import { lint, readLintSettings, type RuleSetting } from './lint/lint';
 import { checkOperations } from './operation-check';
 import { registeredOperations, type RegisteredOperations } from './registered-operations';
+import type { Baseline } from './baseline';
 import type { CheckReport, ClientCheck, Outcome } from './types';
 
 export interface CheckOptions {
@@ -14,8 +15,12 @@ export interface CheckOptions {
   proposed?: Readonly<Record<string, string>>;
   /** The clients to check. @default every client */
   clients?: readonly ClientSchemaSource[];
-  /** The last published API schema of a client. @default its checked-in `api-schema.graphql` */
-  published?: (client: string) => string;
+  /**
+   * What the proposal is compared with: each client's API schema as deployed (a git commit
+   * or the registry, `baseline.ts`). @default the checked-in `api-schema.graphql` files,
+   * which only say what the working tree itself would publish.
+   */
+  baseline?: Baseline;
   /** The current subgraph SDLs the proposal applies to. @default rover.yaml's */
   domain?: readonly SubgraphSource[];
   /** A client's registered operations. @default from its policy and the files in `schema/` */
@@ -39,14 +44,18 @@ export function runChecks(options: CheckOptions = {}): CheckReport {
   for (const name of Object.keys(proposed)) {
     if (!domain.some((s) => s.name === name)) throw new Error(`No subgraph "${name}" in rover.yaml`);
   }
-  const published = options.published ?? ((client: string) => readFileSync(clientArtifacts(client).apiSchema, 'utf8'));
+  const baseline: Baseline = options.baseline ?? {
+    description: 'the checked-in schema/clients/<client>/api-schema.graphql',
+    apiSchema: (client) => readFileSync(clientArtifacts(client).apiSchema, 'utf8'),
+  };
   const settings = options.lintSettings ?? readLintSettings();
   const registered = options.registered ?? registeredOperations;
   const clients = (options.clients ?? CLIENTS).map((client) =>
-    checkClient(client, domain, published(client.policy.name), settings, registered(client.policy)),
+    checkClient(client, domain, baseline.apiSchema(client.policy.name), settings, registered(client.policy)),
   );
   return {
     outcome: worst(clients.map((c) => c.outcome)),
+    baseline: baseline.description,
     proposal: Object.keys(proposed).length ? Object.keys(proposed).map((n) => `proposed ${n}`).join(', ') : 'current rover.yaml',
     clients,
   };
@@ -55,7 +64,7 @@ export function runChecks(options: CheckOptions = {}): CheckReport {
 function checkClient(
   client: ClientSchemaSource,
   domain: SubgraphSource[],
-  publishedSdl: string,
+  publishedSdl: string | undefined,
   settings: Record<string, RuleSetting>,
   registered: RegisteredOperations,
 ): ClientCheck {
@@ -73,7 +82,8 @@ function checkClient(
     };
   }
   const proposedApi = buildSchema(composed.apiSchemaSdl);
-  const publishedApi = buildSchema(publishedSdl);
+  // A client that the baseline does not have yet: everything in it is new, nothing can break.
+  const publishedApi = publishedSdl === undefined ? proposedApi : buildSchema(publishedSdl);
   const changes = classifyChanges(publishedApi, proposedApi);
   const broken = checkOperations(proposedApi, registered.operations);
   const findings = lint({ proposed: proposedApi, published: publishedApi, supergraphSdl: composed.supergraphSdl }, settings);

@@ -44,5 +44,7 @@ export interface CheckReport {
   outcome: Outcome;
   /** What was proposed, e.g. `catalog: proposed.graphql` or `current rover.yaml`. */
   proposal: string;
+  /** What it was compared with, e.g. `git main (3f2a9c1e07b4)` or `registry http://…`. */
+  baseline: string;
   clients: ClientCheck[];
 }

@@ -1,20 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLIENTS } from '../clients';
+import { defaultGitBase, gitBaseline, registryBaseline, type Baseline } from '../check/baseline';
 import { formatReport } from '../check/format-report';
 import { runChecks } from '../check/run-checks';
 
 /**
- * `npm run schema:check [-- --subgraph <name> --sdl <file>] [--json]`
+ * `npm run schema:check [-- --subgraph <name> --sdl <file>] [--base <git ref>] [--json]`
+ * checks the working tree (or one proposed SDL) against what is deployed: with `--base`,
+ * that git commit; else with `REGISTRY_URL`, the registry's published client schemas; else
+ * the commit this branch left `main` at (`HEAD~1` on `main`).
  * Exit codes: 0 passed (warnings allowed), 1 failed, 2 could not run.
  */
 export const EXIT = { passed: 0, failed: 1, couldNotRun: 2 } as const;
-const USAGE = 'usage: npm run schema:check -- [--subgraph <name> --sdl <proposed.graphql>] [--json]';
+const USAGE = 'usage: npm run schema:check -- [--subgraph <name> --sdl <proposed.graphql>] [--base <git ref>] [--json]';
 
-function main(): number {
+async function main(): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { subgraph: { type: 'string' }, sdl: { type: 'string' }, json: { type: 'boolean' } } }));
+    ({ values } = parseArgs({ options: { subgraph: { type: 'string' }, sdl: { type: 'string' }, base: { type: 'string' }, json: { type: 'boolean' } } }));
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return EXIT.couldNotRun;
@@ -27,7 +32,10 @@ function main(): number {
   try {
     const proposed: Record<string, string> = {};
     if (values.subgraph && values.sdl) proposed[values.subgraph] = readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), values.sdl), 'utf8');
-    report = runChecks({ proposed });
+    const registryUrl = process.env.REGISTRY_URL;
+    const baseline: Baseline =
+      values.base === undefined && registryUrl ? await registryBaseline(registryUrl, CLIENTS) : gitBaseline(values.base ?? defaultGitBase(), CLIENTS);
+    report = runChecks({ proposed, baseline });
   } catch (error) {
     console.error(`schema check could not run: ${(error as Error).message}`);
     return EXIT.couldNotRun;
@@ -36,4 +44,4 @@ function main(): number {
   return report.outcome === 'failed' ? EXIT.failed : EXIT.passed;
 }
 
-process.exit(main());
+main().then((code) => process.exit(code));
