@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { APP_VERSION } from './release-window';
 
 /**
  * A client policy: everything that makes one BFF different from another, as plain data.
@@ -59,6 +60,13 @@ export type PersistedQueryPolicy =
       manifestsDir: string;
       /** App versions still supported; retiring one removes its operations from the safelist. */
       supportedAppVersions: readonly string[];
+      /**
+       * Supported releases below this version are past their support window: the BFF answers
+       * their requests with UPGRADE_REQUIRED (release-window.ts), and the checks skip them.
+       */
+      minimumVersion?: string;
+      /** Per supported release, the date (ISO 8601) after which it is past its support window. */
+      supportedUntil?: Readonly<Record<string, string>>;
       /** Whether query text (not a hash) is accepted: a convenience for development only. */
       freeText: { development: boolean; production: boolean };
     };
@@ -187,14 +195,25 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
       only(pq, 'persistedQueries', ['mode']);
       policy.persistedQueries = { mode: 'automatic' };
     } else if (pq.mode === 'safelist') {
-      only(pq, 'persistedQueries', ['mode', 'manifestsDir', 'supportedAppVersions', 'freeText']);
+      only(pq, 'persistedQueries', ['mode', 'manifestsDir', 'supportedAppVersions', 'minimumVersion', 'supportedUntil', 'freeText']);
       const manifestsDir = typeof pq.manifestsDir === 'string' && pq.manifestsDir !== '' ? pq.manifestsDir : fail('persistedQueries.manifestsDir', 'a directory', pq.manifestsDir);
       const freeText = record(pq.freeText ?? {}, 'persistedQueries.freeText');
       only(freeText, 'persistedQueries.freeText', ['development', 'production']);
+      const supportedAppVersions = strings(pq.supportedAppVersions, 'persistedQueries.supportedAppVersions');
+      const version = (value: unknown, field: string): string => (typeof value === 'string' && APP_VERSION.test(value) ? value : fail(field, 'an app version like 1.2.0', value));
+      supportedAppVersions.forEach((v, i) => version(v, `persistedQueries.supportedAppVersions[${i}]`));
+      const until = pq.supportedUntil === undefined ? undefined : record(pq.supportedUntil, 'persistedQueries.supportedUntil');
+      for (const [release, date] of Object.entries(until ?? {})) {
+        const field = `persistedQueries.supportedUntil.${release}`;
+        if (!supportedAppVersions.includes(release)) fail(field, 'a date for a release in supportedAppVersions', release);
+        if (typeof date !== 'string' || Number.isNaN(Date.parse(date))) fail(field, 'an ISO 8601 date such as 2027-06-30', date);
+      }
       policy.persistedQueries = {
         mode: 'safelist',
         manifestsDir,
-        supportedAppVersions: strings(pq.supportedAppVersions, 'persistedQueries.supportedAppVersions'),
+        supportedAppVersions,
+        ...(pq.minimumVersion !== undefined && { minimumVersion: version(pq.minimumVersion, 'persistedQueries.minimumVersion') }),
+        ...(until && { supportedUntil: until as Record<string, string> }),
         freeText: {
           development: freeText.development === undefined ? true : boolean(freeText.development, 'persistedQueries.freeText.development'),
           production: freeText.production === undefined ? false : boolean(freeText.production, 'persistedQueries.freeText.production'),

@@ -7,4 +7,5 @@
 export * from './clients';
 export * from './client-policy';
 export * from './persisted-query-manifest';
+export * from './release-window';
 export * from './money';

@@ -73,6 +73,8 @@ export enum ErrorCode {
   PERSISTED_QUERY_HASH_MISMATCH = 'PERSISTED_QUERY_HASH_MISMATCH',
   /** This client may only send persisted queries (by hash), not query text. */
   PERSISTED_QUERY_REQUIRED = 'PERSISTED_QUERY_REQUIRED',
+  /** The app release is past its support window: `extensions.minimumVersion` is what to update to. */
+  UPGRADE_REQUIRED = 'UPGRADE_REQUIRED',
 }
 
 export function badUserInput(field: string, message: string): GraphQLError {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { clientFiles, readManifest, type ClientPolicy } from '@bff/formats';
+import { clientFiles, readManifest, releaseWindow, type ClientPolicy } from '@bff/formats';
 import { REPO_ROOT } from '@bff/platform';
 import { readOperations } from '../operations';
 
@@ -51,9 +51,14 @@ export function registeredOperations(policy: ClientPolicy): RegisteredOperations
   if (pq.mode === 'safelist') {
     const dir = resolve(REPO_ROOT, pq.manifestsDir);
     const versions = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort() : [];
+    const window = releaseWindow(pq);
     for (const version of versions) {
       if (!pq.supportedAppVersions.includes(version)) {
         skipped.push({ source: `app ${version}`, reason: `retired: not in the ${policy.name} policy's supportedAppVersions` });
+        continue;
+      }
+      if (!window.inWindow(version)) {
+        skipped.push({ source: `app ${version}`, reason: `past its support window (the ${policy.name} policy's minimumVersion or supportedUntil): its requests get UPGRADE_REQUIRED` });
         continue;
       }
       for (const op of readManifest(resolve(dir, `${version}.json`)).operations) add(op.name, op.body, `app ${version}`, version);

@@ -68,6 +68,14 @@ describe('schema:check', () => {
     expect(client(report, 'web').outcome).toBe('passed'); // web never saw the mobile-only field
   });
 
+  test('a release past its support window is skipped like a retired one: the change passes', () => {
+    const mobile = CLIENTS.find((c) => c.policy.name === 'mobile')!;
+    const pastWindow = { ...mobile, policy: { ...mobile.policy, persistedQueries: { ...(mobile.policy.persistedQueries as any), minimumVersion: '1.1.0' } } };
+    const report = runChecks({ proposed: { catalog: withoutThumbnail() }, clients: [pastWindow] });
+    expect(report.outcome).toBe('passed-with-warnings');
+    expect(client(report, 'mobile').operations.skipped).toEqual([{ source: 'app 1.0.0', reason: expect.stringContaining('past its support window') }]);
+  });
+
   test('the same change passes once that app version is retired, and says the version was skipped', () => {
     const mobile = CLIENTS.find((c) => c.policy.name === 'mobile')!;
     const retired = {

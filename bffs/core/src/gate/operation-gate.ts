@@ -26,6 +26,9 @@ import { LruCache } from './lru-cache';
 import { NoIntrospectionRule } from './NoIntrospectionRule';
 import { operationToRun } from './operation-to-run';
 
+/** The app release a client says it is (Apollo Client's client awareness sends it). */
+export const CLIENT_VERSION_HEADER = 'apollographql-client-version';
+
 export interface OperationGateOptions {
   limits: OperationLimits;
   /** The client's API schema (what its contract lets it see). */
@@ -42,7 +45,7 @@ export interface OperationGateOptions {
    */
   suggestNames?: boolean;
   /** Resolves a persisted-query request into its query text, or refuses it. */
-  resolvePersisted: (operation: OperationRequest) => Promise<PersistedResolution | Rejection>;
+  resolvePersisted: (operation: OperationRequest, appVersion?: string) => Promise<PersistedResolution | Rejection>;
   /** Called for an APQ registration once its operation has passed every check. */
   register: (hash: string, query: string) => Promise<void>;
   /** Refuses operations selecting what the caller may not see (@authenticated, @requiresScopes). */
@@ -153,8 +156,8 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     return entry.validationErrors;
   };
 
-  const admit = async (operation: OperationRequest, method: string, caller: VerifiedUser | null): Promise<AdmittedOperation | FailedOperation | Rejection> => {
-    const persisted = await options.resolvePersisted(operation);
+  const admit = async (operation: OperationRequest, method: string, caller: VerifiedUser | null, appVersion: string | undefined): Promise<AdmittedOperation | FailedOperation | Rejection> => {
+    const persisted = await options.resolvePersisted(operation, appVersion);
     if ('rejected' in persisted) return { ...persisted, operationName: operation.operationName };
     const resolved = persisted.operation;
     const refused = (rejected: Rejection, document?: DocumentNode): Rejection => ({ ...rejected, operationName: resolved.operationName ?? (document && getOperationAST(document)?.name?.value) });
@@ -207,8 +210,9 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     const requested = parsed.kind === 'batch' ? parsed.operations : [parsed.operation];
     if (requested.length === 0) return rejection(400, ErrorCode.BAD_REQUEST, 'No operations found in the batch.');
     const operations: (AdmittedOperation | FailedOperation)[] = [];
+    const appVersion = request.headers.get(CLIENT_VERSION_HEADER) ?? undefined;
     for (const [index, operation] of requested.entries()) {
-      const outcome = await admit(operation, request.method, caller);
+      const outcome = await admit(operation, request.method, caller, appVersion);
       // One refused operation refuses the whole batch: a client must not get half a screen silently.
       if ('rejected' in outcome) return batch ? { ...outcome, details: { ...outcome.details, batchIndex: index } } : outcome;
       operations.push(outcome);

@@ -7,11 +7,12 @@ import type { PersistedQueryPolicy } from '@bff/formats';
 import { NO_BFF_METRICS, type BffMetrics } from '../server/bff-metrics';
 import type { BffMode } from '../bff-mode';
 import type { ApqStore } from './apq-store';
-import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
+import { releaseWindow, sha256Hex, type PersistedQueryManifest } from '@bff/formats';
 import { loadSafelist, safelistOf, type SafelistedOperation } from './safelist';
 
 export interface PersistedQueryHandlers {
-  resolvePersisted(operation: OperationRequest): Promise<PersistedResolution | Rejection>;
+  /** `appVersion`: the release the caller says it is (`apollographql-client-version`), if any. */
+  resolvePersisted(operation: OperationRequest, appVersion?: string): Promise<PersistedResolution | Rejection>;
   /** Stores an APQ registration (the gate calls it once the operation has passed every check). */
   register(hash: string, query: string): Promise<void>;
   /** The safelist, for start-up work (pre-planning) and tests; empty in automatic mode. */
@@ -45,7 +46,7 @@ export function persistedQueryHandlers(
     metrics?: BffMetrics;
   },
 ): PersistedQueryHandlers {
-  const safelist =
+  const safelist: Map<string, SafelistedOperation> =
     policy.mode !== 'safelist'
       ? new Map()
       : options.manifests
@@ -54,8 +55,21 @@ export function persistedQueryHandlers(
   const supportedVersions = policy.mode === 'safelist' ? (options.manifests ? [...options.manifests.keys()] : policy.supportedAppVersions) : [];
   const freeTextAllowed = policy.mode === 'automatic' || policy.freeText[mode];
   const metrics = options.metrics ?? NO_BFF_METRICS;
+  const window = releaseWindow(policy.mode === 'safelist' ? { ...policy, supportedAppVersions: supportedVersions } : { supportedAppVersions: [] });
+  /**
+   * A release past its support window is told to update, never given a generic error: the
+   * app shows its update screen. Known by the version the app sends, or, for an app that
+   * sends none, by an id only such releases have.
+   */
+  const upgradeRequired = (appVersion: string | undefined) =>
+    rejection(
+      400,
+      ErrorCode.UPGRADE_REQUIRED,
+      `This app version${appVersion ? ` (${appVersion})` : ''} is no longer supported: update to ${window.minimumVersion() ?? 'the latest version'} or later.`,
+      { details: { minimumVersion: window.minimumVersion() ?? null, ...(appVersion && { appVersion }) } },
+    );
 
-  const resolvePersisted = async (operation: OperationRequest): Promise<PersistedResolution | Rejection> => {
+  const resolvePersisted = async (operation: OperationRequest, appVersion?: string): Promise<PersistedResolution | Rejection> => {
     const persisted = operation.extensions?.persistedQuery;
     if (!persisted) {
       if (operation.query !== undefined && !freeTextAllowed) {
@@ -82,7 +96,15 @@ export function persistedQueryHandlers(
     const plain = withoutPersistedExtension(operation);
 
     if (policy.mode === 'safelist') {
+      if (appVersion !== undefined && supportedVersions.includes(appVersion) && !window.inWindow(appVersion)) {
+        metrics.persistedQuery('upgrade_required');
+        return upgradeRequired(appVersion);
+      }
       const entry = safelist.get(hash);
+      if (entry && !entry.appVersions.some((version) => window.inWindow(version))) {
+        metrics.persistedQuery('upgrade_required');
+        return upgradeRequired(appVersion);
+      }
       if (!entry) {
         metrics.persistedQuery('not_in_list');
         return rejection(

@@ -4,7 +4,7 @@ import type { ServiceTelemetry } from '@bff/platform';
 export type FetchOutcome = 'ok' | 'http_error' | 'timeout' | 'connection' | 'circuit_open' | 'error';
 
 /** What a persisted-query lookup came to. */
-export type PersistedResult = 'hit' | 'miss' | 'registered' | 'not_in_list' | 'text_refused';
+export type PersistedResult = 'hit' | 'miss' | 'registered' | 'not_in_list' | 'text_refused' | 'upgrade_required';
 
 /** The series only a BFF has, next to the ones every service has (see ServiceTelemetry). */
 export interface BffMetrics {
