@@ -8,4 +8,5 @@ export * from './clients';
 export * from './client-policy';
 export * from './persisted-query-manifest';
 export * from './release-window';
+export * from './supergraph-for-gateway';
 export * from './money';

@@ -224,6 +224,11 @@ export class Registry {
     });
   }
 
+  /** The clients this registry composes for, by name: each is a graph of its own. */
+  clientNames(): string[] {
+    return this.clients.map((c) => c.policy.name);
+  }
+
   requireClient(client: string): void {
     if (!this.clients.some((c) => c.policy.name === client)) throw new RegistryError(404, 'NOT_FOUND', `No client "${client}"`);
   }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyAbortedError, BodyTooLargeError, createServiceHttpServer, discardRestOfBody, readBody, ServiceTelemetry, type Database } from '@bff/platform';
 import * as store from './data/registry-store';
 import { Registry, RegistryError } from './registry';
+import { createUplink, type UplinkOptions } from './uplink';
 
 export interface RegistryServerOptions {
   registry: Registry;
@@ -12,6 +13,8 @@ export interface RegistryServerOptions {
   maxBodyBytes?: number;
   /** Logs and metrics. @default quiet: metrics at /metrics, no log lines */
   telemetry?: ServiceTelemetry;
+  /** The Uplink endpoint (`POST /uplink`, uplink.ts): the delay routers are told to keep, an API key to require. */
+  uplink?: Pick<UplinkOptions, 'minDelaySeconds' | 'apiKey'>;
 }
 
 export interface RegistryServer {
@@ -56,7 +59,11 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     return { ...reply, headers: { ...reply.headers, etag: quoted, 'cache-control': 'no-cache' } };
   };
 
+  const uplink = createUplink({ db, clients: registry.clientNames(), ...options.uplink });
+
   const routes: [string, RegExp, Handler][] = [
+    // Apollo's Uplink protocol, for stock gateways and routers: each client's supergraph by graph ref.
+    ['POST', /^\/uplink$/, async (_req, _params, body) => uplink(await body())],
     ['GET', /^\/subgraphs$/, async () => json(200, { subgraphs: (await store.latestSubgraphs(db)).map(({ sdl: _, ...row }) => row) })],
     [
       'GET',

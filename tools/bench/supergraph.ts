@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildSchema, type GraphQLSchema } from 'graphql';
-import { supergraphForGateway } from '@bff/core';
+import { supergraphForGateway } from '@bff/formats';
 import { applyContract, composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 
 import { REPO_ROOT } from '@bff/platform';

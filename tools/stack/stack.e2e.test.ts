@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { supergraphForGateway } from '@bff/core';
+import { supergraphForGateway } from '@bff/formats';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 import { dataset } from '@subgraphs/kit';
 import { GATEWAY_CREDENTIAL_HEADER, REPO_ROOT, freePort } from '@bff/platform';

@@ -8,7 +8,6 @@ export * from './gateway/create-gateway';
 export * from './experience';
 export * from './server/context';
 export * from './server/create-bff-server';
-export * from './gateway/supergraph-for-gateway';
 export * from './config';
 export * from './run-bff';
 export * from './registry/registry-poller';

@@ -1,13 +1,12 @@
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
-import { DEFAULT_SUBGRAPH_FETCH, type SubgraphFetchPolicy } from '@bff/formats';
+import { DEFAULT_SUBGRAPH_FETCH, supergraphForGateway, type SubgraphFetchPolicy } from '@bff/formats';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
 import type { BffMetrics } from '../server/bff-metrics';
 import type { OperationExecutor } from '../server/run-operation';
 import { createPlanExecutor } from './plan-executor';
-import { supergraphForGateway } from './supergraph-for-gateway';
 
 export interface GatewayOptions {
   supergraphSdl: string;

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ApolloGateway } from '@apollo/gateway';
+import { REPO_ROOT, type Database } from '@bff/platform';
+import { disposeTestDatabase, openTestDatabase } from '@bff/platform/testing';
+import type { GraphQLSchema } from 'graphql';
+import { startTestRegistry, TEST_REGISTRY_TOKEN } from './testing';
+
+const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
+const ANCHOR = '  "When the product was first listed."';
+const WITH_BRAND = CATALOG_SDL.replace(ANCHOR, `  "Brand name."\n  brand: String\n${ANCHOR}`);
+const ROUTER_CONFIG = `query SupergraphSdl($apiKey: String!, $ref: String!, $ifAfterId: ID) {
+  routerConfig(ref: $ref, apiKey: $apiKey, ifAfterId: $ifAfterId) {
+    __typename
+    ... on RouterConfigResult { id supergraphSDL minDelaySeconds }
+    ... on Unchanged { id minDelaySeconds }
+    ... on FetchError { code message }
+  }
+}`;
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The registry as an Uplink endpoint: what stock gateways and routers poll for a graph's supergraph. */
+describe('registry over Uplink', () => {
+  let db: Database;
+  let registry: Awaited<ReturnType<typeof startTestRegistry>>;
+  beforeAll(async () => {
+    db = await openTestDatabase('uplink', 'pglite');
+    // One second between polls, so the test sees a publish arrive quickly (Apollo's Uplink says 10 s).
+    registry = await startTestRegistry(db, { uplink: { minDelaySeconds: 1 } });
+  });
+  afterAll(async () => {
+    await registry?.server.close();
+    if (db) await disposeTestDatabase(db);
+  });
+
+  const routerConfig = async (variables: Record<string, unknown>) => {
+    const response = await fetch(`${registry.url}/uplink`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: ROUTER_CONFIG, variables }) });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  test('routerConfig answers a client graph, Unchanged for the id it has, and FetchError for an unknown ref', async () => {
+    const first = await routerConfig({ ref: 'web@current', apiKey: 'any' });
+    expect(first.status).toBe(200);
+    const config = first.body.data.routerConfig;
+    expect(config).toMatchObject({ __typename: 'RouterConfigResult', minDelaySeconds: 1 });
+    expect(config.supergraphSDL).toContain('@link(url: "https://specs.apollo.dev/join/');
+    expect((await routerConfig({ ref: 'web', apiKey: 'any', ifAfterId: config.id })).body.data.routerConfig).toEqual({ __typename: 'Unchanged', id: config.id, minDelaySeconds: 1 });
+    const mobile = (await routerConfig({ ref: 'mobile@current', apiKey: 'any' })).body.data.routerConfig;
+    expect(mobile.id).not.toBe(config.id);
+    expect((await routerConfig({ ref: 'desktop@current', apiKey: 'any' })).body.data.routerConfig).toMatchObject({ __typename: 'FetchError', code: 'UNKNOWN_REF' });
+    expect((await routerConfig({ ref: 'web@staging', apiKey: 'any' })).body.data.routerConfig).toMatchObject({ __typename: 'FetchError', code: 'UNKNOWN_REF' });
+    // For a router the security features stay; for a stock gateway they are demoted, and nothing else changes.
+    expect(config.supergraphSDL).toMatch(/authenticated\/v[\d.]+", for: SECURITY\)/);
+    const stock = (await routerConfig({ ref: 'web@stock-gateway', apiKey: 'any' })).body.data.routerConfig;
+    expect(stock.supergraphSDL).toBe(config.supergraphSDL.replace(/(specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+"), for: SECURITY\)/g, '$1)'));
+    expect(stock.supergraphSDL).not.toBe(config.supergraphSDL);
+    const broken = await fetch(`${registry.url}/uplink`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nope }"}' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as any).errors[0].message).toMatch(/nope/);
+  });
+
+  test('a stock @apollo/gateway runs the web graph from the registry and picks up a publish without a restart', async () => {
+    const gateway = new ApolloGateway({ uplinkEndpoints: [`${registry.url}/uplink`], logger: quiet });
+    const schemas: GraphQLSchema[] = [];
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => void schemas.push(apiSchema));
+    try {
+      await gateway.load({ apollo: { key: 'service:web:any-key', keyHash: 'unused', graphRef: 'web@stock-gateway', graphId: 'web', graphVariant: 'stock-gateway' } });
+      const productFields = () => Object.keys((schemas.at(-1)!.getType('Product') as any).getFields());
+      expect(productFields()).toContain('seo'); // the web contract's experience field
+      expect(productFields()).not.toContain('brand');
+
+      const published = await fetch(`${registry.url}/subgraphs/catalog`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_REGISTRY_TOKEN}` },
+        body: JSON.stringify({ sdl: WITH_BRAND, publishedBy: 'uplink-test' }),
+      });
+      expect(published.status).toBe(201);
+      const deadline = Date.now() + 30_000;
+      while (!productFields().includes('brand') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(productFields()).toContain('brand');
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
