@@ -190,6 +190,22 @@ export class Registry {
     return { etag: sha256Hex(body), body };
   }
 
+  /**
+   * A safelisted client's persisted-query list in the form Apollo Router fetches it: one
+   * Apollo manifest with the operations of every active release, each id once. Undefined
+   * for a client without a safelist (web runs automatic persisted queries).
+   */
+  async persistedQueryList(client: string): Promise<{ id: string; manifest: PersistedQueryManifest } | undefined> {
+    this.requireClient(client);
+    const policy = this.clients.find((c) => c.policy.name === client)!.policy;
+    if (policy.persistedQueries.mode !== 'safelist') return undefined;
+    const rows = (await store.clientManifests(this.db, client)).filter((r) => !r.retired_at && r.app_version !== WEB_OPERATIONS_VERSION);
+    const operations = new Map<string, PersistedQueryManifest['operations'][number]>();
+    for (const row of rows) for (const op of (JSON.parse(row.manifest) as PersistedQueryManifest).operations) if (!operations.has(op.id)) operations.set(op.id, op);
+    const manifest: PersistedQueryManifest = { format: 'apollo-persisted-query-manifest', version: 1, operations: [...operations.values()].sort((a, b) => a.id.localeCompare(b.id)) };
+    return { id: sha256Hex(JSON.stringify(manifest)), manifest };
+  }
+
   async publishManifest(client: string, appVersion: string, manifest: unknown, by: string): Promise<void> {
     this.requireClient(client);
     const m = manifest as PersistedQueryManifest;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyAbortedError, BodyTooLargeError, createServiceHttpServer, discardRestOfBody, readBody, ServiceTelemetry, type Database } from '@bff/platform';
 import * as store from './data/registry-store';
 import { Registry, RegistryError } from './registry';
-import { createUplink, type UplinkOptions } from './uplink';
+import { createUplink, persistedQueryListPath, type UplinkOptions } from './uplink';
 
 export interface RegistryServerOptions {
   registry: Registry;
@@ -59,11 +59,21 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     return { ...reply, headers: { ...reply.headers, etag: quoted, 'cache-control': 'no-cache' } };
   };
 
-  const uplink = createUplink({ db, clients: registry.clientNames(), ...options.uplink });
+  const uplink = createUplink({ db, registry, clients: registry.clientNames(), ...options.uplink });
 
   const routes: [string, RegExp, Handler][] = [
     // Apollo's Uplink protocol, for stock gateways and routers: each client's supergraph by graph ref.
-    ['POST', /^\/uplink$/, async (_req, _params, body) => uplink(await body())],
+    ['POST', /^\/uplink$/, async (req, _params, body) => uplink(await body(), `http://${req.headers.host ?? 'localhost'}`)],
+    [
+      'GET',
+      /^\/clients\/([a-z0-9_-]+)\/persisted-query-list\/([0-9a-f]{64})$/,
+      async (req, [client, id]) => {
+        const list = await registry.persistedQueryList(client!);
+        // A chunk is named by its content: an id that is not the current list's is gone (the router asks Uplink again).
+        if (!list || list.id !== id) throw new RegistryError(404, 'NOT_FOUND', `No persisted-query list ${id} for "${client}" (${list ? 'it has changed since' : 'the client has none'})`);
+        return etagged(req, list.id, { status: 200, json: list.manifest });
+      },
+    ],
     ['GET', /^\/subgraphs$/, async () => json(200, { subgraphs: (await store.latestSubgraphs(db)).map(({ sdl: _, ...row }) => row) })],
     [
       'GET',

@@ -17,6 +17,14 @@ const ROUTER_CONFIG = `query SupergraphSdl($apiKey: String!, $ref: String!, $ifA
     ... on FetchError { code message }
   }
 }`;
+const PERSISTED_QUERIES = `query PersistedQueriesManifestQuery($apiKey: String!, $graph_ref: String!, $ifAfterId: ID) {
+  persistedQueries(ref: $graph_ref, apiKey: $apiKey, ifAfterId: $ifAfterId) {
+    __typename
+    ... on PersistedQueriesResult { id minDelaySeconds chunks { id urls } }
+    ... on Unchanged { id minDelaySeconds }
+    ... on FetchError { code message }
+  }
+}`;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The registry as an Uplink endpoint: what stock gateways and routers poll for a graph's supergraph. */
@@ -57,6 +65,44 @@ describe('registry over Uplink', () => {
     const broken = await fetch(`${registry.url}/uplink`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nope }"}' });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as any).errors[0].message).toMatch(/nope/);
+  });
+
+  const persistedQueries = async (variables: Record<string, unknown>) => {
+    const response = await fetch(`${registry.url}/uplink`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: PERSISTED_QUERIES, variables, operationName: 'PersistedQueriesManifestQuery' }),
+    });
+    return ((await response.json()) as any).data.persistedQueries;
+  };
+
+  test("the mobile safelist is served as Apollo Router fetches persisted-query lists, and follows a retirement", async () => {
+    const first = await persistedQueries({ graph_ref: 'mobile@current', apiKey: 'any' });
+    expect(first).toMatchObject({ __typename: 'PersistedQueriesResult', minDelaySeconds: 1, chunks: [{ id: first.id }] });
+    const chunk = await fetch(first.chunks[0].urls[0]);
+    expect(chunk.status).toBe(200);
+    const manifest = (await chunk.json()) as { format: string; version: number; operations: { id: string; name: string; body: string }[] };
+    expect(manifest).toMatchObject({ format: 'apollo-persisted-query-manifest', version: 1 });
+    // Every release's operations, each id once.
+    const releaseIds = ['1.0.0', '1.1.0', '1.2.0'].flatMap((v) => (JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases', `${v}.json`), 'utf8')) as typeof manifest).operations.map((op) => op.id));
+    expect(manifest.operations.map((op) => op.id).sort()).toEqual([...new Set(releaseIds)].sort());
+    expect(await persistedQueries({ graph_ref: 'mobile@current', apiKey: 'any', ifAfterId: first.id })).toEqual({ __typename: 'Unchanged', id: first.id, minDelaySeconds: 1 });
+
+    // Retiring 1.0.0 makes a new list without the operations only it had; the old chunk is gone.
+    const retired = await fetch(`${registry.url}/clients/mobile/manifests/1.0.0/retire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_REGISTRY_TOKEN}` },
+      body: JSON.stringify({ retiredBy: 'uplink-test' }),
+    });
+    expect(retired.status).toBe(200);
+    const next = await persistedQueries({ graph_ref: 'mobile@current', apiKey: 'any', ifAfterId: first.id });
+    expect(next.__typename).toBe('PersistedQueriesResult');
+    expect(next.id).not.toBe(first.id);
+    const after = (await (await fetch(next.chunks[0].urls[0])).json()) as typeof manifest;
+    expect(after.operations.length).toBeLessThan(manifest.operations.length);
+    expect((await fetch(first.chunks[0].urls[0])).status).toBe(404);
+    // Web runs automatic persisted queries: no list.
+    expect(await persistedQueries({ graph_ref: 'web@current', apiKey: 'any' })).toMatchObject({ __typename: 'PersistedQueriesResult', chunks: null });
   });
 
   test('a stock @apollo/gateway runs the web graph from the registry and picks up a publish without a restart', async () => {

@@ -2,6 +2,7 @@ import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import { supergraphForGateway } from '@bff/formats';
 import type { Database } from '@bff/platform';
 import * as store from './data/registry-store';
+import type { Registry } from './registry';
 
 /**
  * The part of Apollo's Uplink protocol that serves a graph's supergraph: the `routerConfig`
@@ -18,6 +19,19 @@ const VARIANTS = ['current', 'stock-gateway'] as const;
 const UPLINK_SCHEMA = buildSchema(`
   type Query {
     routerConfig(ref: String!, apiKey: String!, ifAfterId: ID): RouterConfigResponse!
+    persistedQueries(ref: String!, apiKey: String!, ifAfterId: ID): PersistedQueriesResponse!
+  }
+  union PersistedQueriesResponse = PersistedQueriesResult | Unchanged | FetchError
+  type PersistedQueriesResult {
+    id: ID!
+    minDelaySeconds: Float!
+    "Null: the graph has no persisted-query list."
+    chunks: [PersistedQueriesChunk!]
+  }
+  type PersistedQueriesChunk {
+    id: ID!
+    "Where the chunk (an Apollo persisted-query manifest) can be downloaded."
+    urls: [String!]!
   }
   union RouterConfigResponse = RouterConfigResult | Unchanged | FetchError
   type RouterConfigResult {
@@ -57,6 +71,7 @@ const UPLINK_SCHEMA = buildSchema(`
 
 export interface UplinkOptions {
   db: Database;
+  registry: Registry;
   /** The graphs this registry serves: its clients' names. */
   clients: readonly string[];
   /**
@@ -74,24 +89,41 @@ export interface UplinkAnswer {
   json: unknown;
 }
 
-type RouterConfigResponse =
-  | { __typename: 'RouterConfigResult'; id: string; supergraphSDL: string; minDelaySeconds: number; messages: [] }
-  | { __typename: 'Unchanged'; id: string; minDelaySeconds: number }
-  | { __typename: 'FetchError'; code: string; message: string; minDelaySeconds: number };
+type Unchanged = { __typename: 'Unchanged'; id: string; minDelaySeconds: number };
+type FetchError = { __typename: 'FetchError'; code: string; message: string; minDelaySeconds: number };
+type RouterConfigResponse = { __typename: 'RouterConfigResult'; id: string; supergraphSDL: string; minDelaySeconds: number; messages: [] } | Unchanged | FetchError;
+type PersistedQueriesResponse =
+  | { __typename: 'PersistedQueriesResult'; id: string; minDelaySeconds: number; chunks: { id: string; urls: string[] }[] | null }
+  | Unchanged
+  | FetchError;
 
-/** Answers one Uplink request body (`{ query, variables }`), as Uplink does: 200 with data, 400 with errors. */
-export function createUplink(options: UplinkOptions): (body: unknown) => Promise<UplinkAnswer> {
+/** Where a client's persisted-query list (a chunk) is downloaded from, under the registry's own URL. */
+export const persistedQueryListPath = (client: string, id: string) => `/clients/${client}/persisted-query-list/${id}`;
+
+/**
+ * Answers one Uplink request body (`{ query, variables }`), as Uplink does: 200 with data,
+ * 400 with errors. `origin` is the registry's URL as the caller reached it: chunk URLs point there.
+ */
+export function createUplink(options: UplinkOptions): (body: unknown, origin: string) => Promise<UplinkAnswer> {
   const minDelaySeconds = options.minDelaySeconds ?? 10;
   const schema: GraphQLSchema = UPLINK_SCHEMA;
-  const fetchError = (code: string, message: string): RouterConfigResponse => ({ __typename: 'FetchError', code, message, minDelaySeconds });
+  const fetchError = (code: string, message: string): FetchError => ({ __typename: 'FetchError', code, message, minDelaySeconds });
 
-  const routerConfig = async ({ ref, apiKey, ifAfterId }: { ref: string; apiKey: string; ifAfterId?: string | null }): Promise<RouterConfigResponse> => {
+  /** The client and variant a ref names, or why not. */
+  const graphOf = (ref: string, apiKey: string): { client: string; variant: string } | FetchError => {
     if (options.apiKey !== undefined && apiKey !== options.apiKey) return fetchError('AUTHENTICATION_FAILED', 'The API key is not valid for this registry.');
     const [client, variant = 'current'] = ref.split('@');
     if (!client || !options.clients.includes(client) || !(VARIANTS as readonly string[]).includes(variant)) {
       const refs = options.clients.flatMap((c) => VARIANTS.map((v) => `${c}@${v}`));
       return fetchError('UNKNOWN_REF', `No graph "${ref}": this registry serves ${refs.join(', ')}.`);
     }
+    return { client, variant };
+  };
+
+  const routerConfig = async ({ ref, apiKey, ifAfterId }: { ref: string; apiKey: string; ifAfterId?: string | null }): Promise<RouterConfigResponse> => {
+    const graph = graphOf(ref, apiKey);
+    if ('__typename' in graph) return graph;
+    const { client, variant } = graph;
     const current = await store.currentClientSupergraph(options.db, client);
     if (!current) return fetchError('RETRY_LATER', `The ${client} supergraph has not been composed yet.`);
     // The variant is part of the id: a router that switches variants never takes one's id for the other's.
@@ -101,7 +133,17 @@ export function createUplink(options: UplinkOptions): (body: unknown) => Promise
     return { __typename: 'RouterConfigResult', id, supergraphSDL, minDelaySeconds, messages: [] };
   };
 
-  return async (body) => {
+  /** A safelisted client's list as one chunk; the same for every variant of its graph. */
+  const persistedQueries = async ({ ref, apiKey, ifAfterId }: { ref: string; apiKey: string; ifAfterId?: string | null }, origin: string): Promise<PersistedQueriesResponse> => {
+    const graph = graphOf(ref, apiKey);
+    if ('__typename' in graph) return graph;
+    const list = await options.registry.persistedQueryList(graph.client);
+    if (!list) return { __typename: 'PersistedQueriesResult', id: `${graph.client}:none`, minDelaySeconds, chunks: null };
+    if (ifAfterId === list.id) return { __typename: 'Unchanged', id: list.id, minDelaySeconds };
+    return { __typename: 'PersistedQueriesResult', id: list.id, minDelaySeconds, chunks: [{ id: list.id, urls: [`${origin}${persistedQueryListPath(graph.client, list.id)}`] }] };
+  };
+
+  return async (body, origin) => {
     const request = (typeof body === 'object' && body !== null ? body : {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
     if (typeof request.query !== 'string') return { status: 400, json: { errors: [{ message: 'Send a GraphQL request: {"query": "...", "variables": {...}}.' }] } };
     const result = await graphql({
@@ -109,7 +151,7 @@ export function createUplink(options: UplinkOptions): (body: unknown) => Promise
       source: request.query,
       variableValues: (request.variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
-      rootValue: { routerConfig },
+      rootValue: { routerConfig, persistedQueries: (args: Parameters<typeof persistedQueries>[0]) => persistedQueries(args, origin) },
     });
     return { status: result.errors && !result.data ? 400 : 200, json: result };
   };
