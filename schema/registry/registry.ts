@@ -13,6 +13,9 @@ import { readOperations } from '../src/operations';
 import { readRoverConfig } from '../src/rover-config';
 import * as store from './data/registry-store';
 
+/** The PostgreSQL advisory lock every registry replica takes to write a publish. */
+const PUBLISH_LOCK = 4_110_001;
+
 export class RegistryError extends Error {
   constructor(
     readonly status: number,
@@ -89,7 +92,16 @@ export class Registry {
   }
 
   async domain(): Promise<SubgraphSource[]> {
-    return (await store.latestSubgraphs(this.db)).map((row) => ({ name: row.subgraph, url: row.routing_url, sdl: row.sdl }));
+    return (await this.domainAt(this.db)).domain;
+  }
+
+  /** The latest version of every subgraph, and a key that changes whenever any of them does. */
+  private async domainAt(db: import('@bff/platform').Queryable): Promise<{ domain: SubgraphSource[]; key: string }> {
+    const rows = await store.latestSubgraphs(db);
+    return {
+      domain: rows.map((row) => ({ name: row.subgraph, url: row.routing_url, sdl: row.sdl })),
+      key: rows.map((row) => `${row.subgraph}@${row.version}`).sort().join(','),
+    };
   }
 
   private async composeAll(db: import('@bff/platform').Queryable, domain: readonly SubgraphSource[]) {
@@ -124,7 +136,7 @@ export class Registry {
 
   async publish(request: PublishRequest): Promise<PublishResult> {
     return this.exclusive(async () => {
-      const domain = await this.domain();
+      const { domain, key: checkedAgainst } = await this.domainAt(this.db);
       const current = domain.find((s) => s.name === request.subgraph);
       if (!current && !request.routingUrl) {
         throw new RegistryError(400, 'BAD_REQUEST', `New subgraph "${request.subgraph}" needs a routingUrl`);
@@ -164,6 +176,12 @@ export class Registry {
         throw new RegistryError(composes ? 409 : 422, composes ? 'CHECKS_FAILED' : 'COMPOSITION_FAILED', `Not published: ${why}.`, { checkRunId, report });
       }
       return this.db.transaction(async (tx) => {
+        // Replicas share the database, not this process's queue: one publish writes at a time,
+        // and one whose checks ran against versions that have changed since is not written.
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
+        if ((await this.domainAt(tx)).key !== checkedAgainst) {
+          throw new RegistryError(409, 'CONFLICT', 'Another publish landed while this one was being checked, so nothing was published: check it again against the new versions, then retry.', { retry: true });
+        }
         const checkRunId = await store.insertCheckRun(tx, record);
         const version = await store.insertSubgraphVersion(tx, {
           subgraph: request.subgraph,
