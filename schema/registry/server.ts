@@ -59,7 +59,7 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     return { ...reply, headers: { ...reply.headers, etag: quoted, 'cache-control': 'no-cache' } };
   };
 
-  const uplink = createUplink({ db, registry, clients: registry.clientNames(), ...options.uplink });
+  const uplink = createUplink({ db, registry, ...options.uplink });
 
   const routes: [string, RegExp, Handler][] = [
     // Apollo's Uplink protocol, for stock gateways and routers: each client's supergraph by graph ref.

@@ -71,9 +71,8 @@ const UPLINK_SCHEMA = buildSchema(`
 
 export interface UplinkOptions {
   db: Database;
+  /** The registry whose clients are the graphs served, one each. */
   registry: Registry;
-  /** The graphs this registry serves: its clients' names. */
-  clients: readonly string[];
   /**
    * What a router is told to wait between polls. Apollo's own Uplink says 10 s at least;
    * a registry for tests may say less.
@@ -113,8 +112,9 @@ export function createUplink(options: UplinkOptions): (body: unknown, origin: st
   const graphOf = (ref: string, apiKey: string): { client: string; variant: string } | FetchError => {
     if (options.apiKey !== undefined && apiKey !== options.apiKey) return fetchError('AUTHENTICATION_FAILED', 'The API key is not valid for this registry.');
     const [client, variant = 'current'] = ref.split('@');
-    if (!client || !options.clients.includes(client) || !(VARIANTS as readonly string[]).includes(variant)) {
-      const refs = options.clients.flatMap((c) => VARIANTS.map((v) => `${c}@${v}`));
+    const clients = options.registry.clientNames();
+    if (!client || !clients.includes(client) || !(VARIANTS as readonly string[]).includes(variant)) {
+      const refs = clients.flatMap((c) => VARIANTS.map((v) => `${c}@${v}`));
       return fetchError('UNKNOWN_REF', `No graph "${ref}": this registry serves ${refs.join(', ')}.`);
     }
     return { client, variant };
