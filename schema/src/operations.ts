@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import type { PersistedOperation } from '@bff/formats';
-import { sha256Hex } from '@bff/formats';
+import { clientFiles, sha256Hex, type PersistedOperation } from '@bff/formats';
 
 export class OperationsError extends Error {
   override name = 'OperationsError';
@@ -68,4 +67,15 @@ function fragmentsUsedBy(
     });
   }
   return [...used.values()].sort((a, b) => a.name.value.localeCompare(b.name.value));
+}
+
+/**
+ * One registered operation of a client, by name, as it is registered: the operation and the
+ * fragments it uses, printed. For tools and tests that send what the app sends; a fragment
+ * may live in another file of the app, so reading one `.graphql` file is not enough.
+ */
+export function clientOperation(client: string, name: string): string {
+  const operation = readOperations(clientFiles(client).operationsDir).find((op) => op.name === name);
+  if (!operation) throw new OperationsError(`${client} has no registered operation ${name}`);
+  return operation.body;
 }

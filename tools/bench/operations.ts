@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '@bff/platform';
+import { clientOperation } from '@bff/schema';
 import {
   Kind,
   TypeInfo,
@@ -205,10 +206,8 @@ export function mobileManifest(dir = resolve(REPO_ROOT, 'clients', 'mobile', 're
   throw new Error(`no mobile manifest (${versions.join(', ')}) in ${dir}`);
 }
 
-function webDocument(file: string): string {
-  // What the web app sends is the printed document, without the file's comments.
-  return print(parse(readFileSync(resolve(REPO_ROOT, 'clients', 'web', 'src', 'operations', file), 'utf8')));
-}
+/** A storefront operation as registered: printed, with the fragments it uses. */
+const webDocument = (name: string): string => clientOperation('web', name);
 
 export interface OperationSet {
   operations: BenchOperation[];
@@ -230,14 +229,14 @@ export function benchOperations(): OperationSet {
     label: 'web ProductPage',
     client: 'web',
     transport: 'post',
-    calls: [{ document: webDocument('ProductPage.graphql'), operationName: 'ProductPage', variables: { sku: 'AUD-0001' } }],
+    calls: [{ document: webDocument('ProductPage'), operationName: 'ProductPage', variables: { sku: 'AUD-0001' } }],
   };
   const homePage = (first: number): BenchOperation => ({
     id: 'web-home',
     label: 'web HomePage',
     client: 'web',
     transport: 'post',
-    calls: [{ document: webDocument('HomePage.graphql'), operationName: 'HomePage', variables: { first } }],
+    calls: [{ document: webDocument('HomePage'), operationName: 'HomePage', variables: { first } }],
   });
   const feed = (first: number): BenchOperation => ({
     id: 'mobile-feed',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, freePort } from '@bff/platform';
+import { clientOperation } from '@bff/schema';
 import { entryPath, portVariable, STACK, type StackService } from '../stack/stack';
 
 /**
@@ -109,8 +110,7 @@ function measureServices(launcher: ChildProcess): RunResult['services'] {
   });
 }
 
-const operation = (client: 'web' | 'mobile', name: string) =>
-  readFileSync(resolve(REPO_ROOT, 'clients', client, 'src', 'operations', `${name}.graphql`), 'utf8');
+const operation = (client: 'web' | 'mobile', name: string) => clientOperation(client, name);
 
 interface Request {
   url: string;

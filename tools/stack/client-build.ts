@@ -12,7 +12,7 @@ function buildInputs(client: string): string[] {
     .filter((path) => !path.split(sep).includes('gql'))
     .map((path) => join(files.appDir, 'src', path));
   const configs = readdirSync(files.appDir).filter((name) => /^(index\.html|package\.json|tsconfig\.json|vite\.config\.ts|codegen\.ts|persisted-query-manifest\.config\.json)$/.test(name));
-  return [...source, ...configs.map((name) => join(files.appDir, name)), files.apiSchemaFile].filter((path) => !path.endsWith(sep)).sort();
+  return [...source, ...configs.map((name) => join(files.appDir, name)), files.apiSchemaFile].sort();
 }
 
 function inputsHash(client: string): string {

@@ -9,10 +9,10 @@ import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import type { PersistedQueryManifest } from '@bff/formats';
 import { sha256Hex } from '@bff/formats';
+import { clientOperation } from '@bff/schema';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
-const operation = (client: string, name: string): DocumentNode =>
-  gql(readFileSync(resolve(REPO_ROOT, 'clients', client, 'src', 'operations', `${name}.graphql`), 'utf8'));
+const operation = (client: string, name: string): DocumentNode => gql(clientOperation(client, name));
 
 /** Every request the client made: method, and whether it carried query text. */
 function recordingFetch(log: { method: string; withQuery: boolean; batch: boolean }[]): typeof fetch {

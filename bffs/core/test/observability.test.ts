@@ -5,15 +5,12 @@ import { webBff } from '@bff/web';
 import { REPO_ROOT, SpanKind, metricValue } from '@bff/platform';
 import { CapturedLog, capturedTelemetry, startOtlpReceiver, type OtlpReceiver } from '@bff/platform/testing';
 import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
+import { clientOperation } from '@bff/schema';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
-const HOME_PAGE = print('clients/web/src/operations/HomePage.graphql');
+const HOME_PAGE = clientOperation('web', 'HomePage');
 const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
 const feedId = manifest.operations.find((op) => op.name === 'MobileFeed')!.id;
-
-function print(file: string): string {
-  return readFileSync(resolve(REPO_ROOT, file), 'utf8');
-}
 
 /** Every service of the stack logs into one CapturedLog and exports its spans to one receiver. */
 describe('observability: metrics, request logs and traces across the BFF and the subgraphs', () => {

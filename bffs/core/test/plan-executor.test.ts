@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
-import { REPO_ROOT } from '@bff/platform';
+import { clientOperation } from '@bff/schema';
 import { deepMerge } from '../src/gateway/plan-node-runner';
 import { startFaultProxy } from './support/fault-proxy';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
 
-const operation = (client: string, name: string) => readFileSync(resolve(REPO_ROOT, 'clients', client, 'src', 'operations', `${name}.graphql`), 'utf8');
+const operation = clientOperation;
 
 /**
  * The kit runs query plans itself (plan-executor.ts). Whatever it answers, stock

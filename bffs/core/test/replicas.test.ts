@@ -7,6 +7,7 @@ import { webBff } from '@bff/web';
 import { ErrorCode, REPO_ROOT, parsePrometheusText, type Sample } from '@bff/platform';
 import { describeWithRedis, testRedisUrl } from '@bff/platform/testing';
 import { sha256Hex, type PersistedQueryManifest } from '@bff/formats';
+import { clientOperation } from '@bff/schema';
 import { sharedApqStore } from '../src/persisted/redis-apq-store';
 import { connectRedis, type RedisConnection } from '../src/shared-state/redis-connection';
 import { SERVED_BY_HEADER, startRoundRobin, type RoundRobin } from './support/round-robin';
@@ -24,7 +25,7 @@ import { startTestStack, type TestBff, type TestStack } from './support/test-sta
 const RUN = `${process.pid}-${Date.now()}`;
 const CLIENT = { 'apollographql-client-name': `replicas-${RUN}`, 'apollographql-client-version': '9.9.9' };
 
-const HOME_PAGE = readFileSync(resolve(REPO_ROOT, 'clients/web/src/operations/HomePage.graphql'), 'utf8');
+const HOME_PAGE = clientOperation('web', 'HomePage');
 const HOME_HASH = sha256Hex(HOME_PAGE);
 const manifest = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.1.0.json'), 'utf8')) as PersistedQueryManifest;
 const FEED_ID = manifest.operations.find((op) => op.name === 'MobileFeed')!.id;

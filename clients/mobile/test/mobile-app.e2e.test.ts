@@ -1,8 +1,7 @@
 import { startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
 import { mobileBff } from '@bff/mobile';
-import { ServiceTelemetry, type ServiceHttpServer } from '@bff/platform';
-import { describeWithBrowser, launchBrowser, screenshotDir, type TestBrowser } from '@bff/platform/testing';
-import { createClientSite, ensureClientBuilt } from '@bff/tools/stack';
+import { describeWithBrowser } from '@bff/platform/testing';
+import { openClientInBrowser, type ClientInBrowser } from '@bff/tools/testing';
 import type { Page, Request, Response } from 'playwright-core';
 
 /**
@@ -12,33 +11,24 @@ import type { Page, Request, Response } from 'playwright-core';
 describeWithBrowser('mobile app in Chromium', () => {
   let stack: TestStack;
   let bff: TestBff;
-  let site: ServiceHttpServer;
-  let siteUrl: string;
-  let chromium: TestBrowser;
+  let app: ClientInBrowser;
   let page: Page;
-  const requests: Request[] = [];
-  const shots = screenshotDir('mobile');
+  let siteUrl: string;
+  let requests: Request[];
+  let shots: string;
 
   beforeAll(async () => {
-    ensureClientBuilt('mobile');
     stack = await startTestStack();
     // Production: query text is refused, so a page that works sent ids only. The sign-in
     // route exists only in development, so a development BFF over the same stack serves it.
     bff = await stack.bff(mobileBff, 'production');
     const signIn = await stack.bff(mobileBff, 'development');
-    site = createClientSite('mobile', { graphql: bff.url, auth: signIn.url }, ServiceTelemetry.quiet('mobile-app'));
-    siteUrl = await site.listen(0, '127.0.0.1');
-    chromium = await launchBrowser({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
-    page = await chromium.browser.newPage();
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/graphql') requests.push(request);
-    });
-    console.log(`mobile app screenshots: ${shots}`);
+    app = await openClientInBrowser('mobile', { graphql: bff.url, auth: signIn.url }, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+    ({ page, url: siteUrl, graphqlRequests: requests, screenshots: shots } = app);
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await site?.close();
+    await app?.close();
     await stack?.stop();
   });
 

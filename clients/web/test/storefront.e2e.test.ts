@@ -1,7 +1,6 @@
 import { startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
-import { ServiceTelemetry, type ServiceHttpServer } from '@bff/platform';
-import { describeWithBrowser, launchBrowser, screenshotDir, type TestBrowser } from '@bff/platform/testing';
-import { createClientSite, ensureClientBuilt } from '@bff/tools/stack';
+import { describeWithBrowser } from '@bff/platform/testing';
+import { openClientInBrowser, type ClientInBrowser } from '@bff/tools/testing';
 import { webBff } from '@bff/web';
 import type { Page, Request } from 'playwright-core';
 
@@ -12,30 +11,21 @@ import type { Page, Request } from 'playwright-core';
 describeWithBrowser('storefront in Chromium', () => {
   let stack: TestStack;
   let bff: TestBff;
-  let site: ServiceHttpServer;
-  let siteUrl: string;
-  let chromium: TestBrowser;
+  let app: ClientInBrowser;
   let page: Page;
-  const graphqlRequests: Request[] = [];
-  const shots = screenshotDir('storefront');
+  let siteUrl: string;
+  let graphqlRequests: Request[];
+  let shots: string;
 
   beforeAll(async () => {
-    ensureClientBuilt('web');
     stack = await startTestStack();
     bff = await stack.bff(webBff, 'development');
-    site = createClientSite('web', { graphql: bff.url }, ServiceTelemetry.quiet('storefront'));
-    siteUrl = await site.listen(0, '127.0.0.1');
-    chromium = await launchBrowser({ viewport: { width: 1280, height: 900 } });
-    page = await chromium.browser.newPage();
-    page.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/graphql') graphqlRequests.push(request);
-    });
-    console.log(`storefront screenshots: ${shots}`);
+    app = await openClientInBrowser('web', { graphql: bff.url }, { viewport: { width: 1280, height: 900 } });
+    ({ page, url: siteUrl, graphqlRequests, screenshots: shots } = app);
   });
 
   afterAll(async () => {
-    await chromium?.close();
-    await site?.close();
+    await app?.close();
     await stack?.stop();
   });
 

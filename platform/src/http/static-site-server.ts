@@ -1,4 +1,5 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode } from '../errors';
@@ -65,25 +66,41 @@ export function createStaticSiteServer(options: StaticSiteServerOptions): Servic
   const indexFile = join(root, 'index.html');
   return createServiceHttpServer({
     telemetry: options.telemetry,
-    isReady: async () => existsSync(indexFile),
+    isReady: async () => (await fileAt(indexFile)) !== undefined,
     route: async (req, res, url) => {
       const proxy = options.proxy.find((p) => url.pathname === p.prefix || url.pathname.startsWith(p.prefix.endsWith('/') ? p.prefix : `${p.prefix}/`));
       if (proxy) return forward(req, res, proxy.target);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         return sendJsonError(res, 405, ErrorCode.BAD_REQUEST, `${req.method} is not allowed here.`, {}, { allow: 'GET, HEAD' });
       }
-      const file = fileFor(root, url.pathname);
+      const file = await fileFor(root, url.pathname);
       if (file) return sendFile(req, res, file, url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       // A path with a file extension names a file that is not there; anything else is one of the app's routes.
       if (extname(url.pathname) !== '') return sendJsonError(res, 404, ErrorCode.NOT_FOUND, `Nothing at ${url.pathname}.`);
-      if (!existsSync(indexFile)) return sendJsonError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The site has not been built yet.');
-      return sendFile(req, res, indexFile, 'no-cache');
+      const index = await fileAt(indexFile);
+      if (!index) return sendJsonError(res, 503, ErrorCode.SERVICE_UNAVAILABLE, 'The site has not been built yet.');
+      return sendFile(req, res, index, 'no-cache');
     },
   });
 }
 
+interface SiteFile {
+  path: string;
+  size: number;
+}
+
+/** A regular file and its size, or undefined. */
+async function fileAt(path: string): Promise<SiteFile | undefined> {
+  try {
+    const found = await stat(path);
+    return found.isFile() ? { path, size: found.size } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The file a URL path names inside `root`, or undefined; never a path outside it. */
-function fileFor(root: string, pathname: string): string | undefined {
+async function fileFor(root: string, pathname: string): Promise<SiteFile | undefined> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -93,23 +110,18 @@ function fileFor(root: string, pathname: string): string | undefined {
   if (decoded.includes('\0')) return undefined;
   const candidate = normalize(join(root, decoded));
   if (candidate !== root && !candidate.startsWith(root + sep)) return undefined;
-  try {
-    return statSync(candidate).isFile() ? candidate : undefined;
-  } catch {
-    return undefined;
-  }
+  return fileAt(candidate);
 }
 
-function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string): void {
-  const size = statSync(file).size;
+function sendFile(req: IncomingMessage, res: ServerResponse, file: SiteFile, cacheControl: string): void {
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': size,
+    'content-type': CONTENT_TYPES[extname(file.path)] ?? 'application/octet-stream',
+    'content-length': file.size,
     'cache-control': cacheControl,
   });
   if (req.method === 'HEAD') return void res.end();
-  createReadStream(file)
+  createReadStream(file.path)
     .on('error', () => res.destroy())
     .pipe(res);
 }

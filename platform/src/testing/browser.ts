@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type LaunchOptions } from 'playwright-core';
 import { REPO_ROOT } from '../paths';
 
 /**
@@ -36,19 +36,20 @@ const CHROMIUM_ARGS = [
 ];
 
 export interface TestBrowser {
-  browser: BrowserContext;
+  /** A browser context with a profile of its own: open pages in it. */
+  context: BrowserContext;
   close(): Promise<void>;
 }
 
 /** A headless Chromium with a fresh profile of its own, removed again on `close`. */
-export async function launchBrowser(context: Parameters<Browser['newContext']>[0] = {}): Promise<TestBrowser> {
+export async function launchBrowser(context: BrowserContextOptions = {}): Promise<TestBrowser> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) throw new Error(`Chromium is not installed at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const options: LaunchOptions = { executablePath, args: CHROMIUM_ARGS, timeout: 120_000 };
   const persistent = await chromium.launchPersistentContext(profile, { ...options, ...context });
   return {
-    browser: persistent,
+    context: persistent,
     close: async () => {
       await persistent.close();
       rmSync(profile, { recursive: true, force: true });
