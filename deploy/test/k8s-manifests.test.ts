@@ -12,11 +12,11 @@ import { idOf, podTemplate, readYamlDocuments, renderKustomization, type Json, t
  * The Kubernetes manifests (deploy/k8s) against the code: every service `npm start` runs
  * is deployed, with the entry point, node flags, port and health paths the code has, and
  * every environment variable the code reads is either set or listed below as optional.
- * Both the base and the production overlay are checked.
+ * Both overlays are checked: development (the base on the local image) and production.
  */
 
 const K8S = resolve(REPO_ROOT, 'deploy', 'k8s');
-const RENDERS = { base: resolve(K8S, 'base'), production: resolve(K8S, 'overlays', 'production') } as const;
+const RENDERS = { development: resolve(K8S, 'overlays', 'development'), production: resolve(K8S, 'overlays', 'production') } as const;
 type RenderName = keyof typeof RENDERS;
 
 /** Variables the code reads that a deployment may leave unset, and why. */
