@@ -30,13 +30,17 @@ const OPTIONAL: Record<string, { reason: string; requiredIn?: RenderName[] }> = 
   JWT_ISSUER: { reason: 'the development issuer in the base; production names its identity provider', requiredIn: ['production'] },
   JWT_AUDIENCE: { reason: 'the development audience in the base; production names its own', requiredIn: ['production'] },
   OTEL_EXPORTER_OTLP_ENDPOINT: { reason: 'tracing is off while unset; production sends spans to the cluster collector', requiredIn: ['production'] },
+  USAGE_REPORTING: { reason: 'default on: a BFF with REGISTRY_URL reports its usage there' },
+  USAGE_REPORT_INTERVAL_MS: { reason: 'default 10000: one usage report per BFF pod every 10 s' },
+  USAGE_RETENTION_DAYS: { reason: 'default 30 days of usage kept by the registry' },
+  TRAFFIC_WINDOW_DAYS: { reason: 'default 7 days of traffic judged by checks and retirements' },
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { reason: 'the full traces URL, an alternative to OTEL_EXPORTER_OTLP_ENDPOINT (which we set: `/v1/traces` is appended)' },
 };
 
 /**
  * Variables set for every service although some do not read them yet: the telemetry
- * settings come from the shared ConfigMap, and the registry has no logging or tracing of
- * its own so far (subgraphs and BFFs read them in platform/src/config/telemetry-config.ts).
+ * settings come from the shared ConfigMap, and every service reads them through
+ * platform/src/config/telemetry-config.ts except where a service does not trace.
  */
 const SET_AHEAD_OF_CODE: Record<string, string> = {
   LOG_LEVEL: 'log level (default info)',
@@ -53,7 +57,7 @@ const ENV_FAMILIES: Record<string, string> = {
 };
 
 /** Credentials: from Secrets only, never a ConfigMap or a literal in a manifest. */
-const SECRET_VARIABLES = ['GATEWAY_SECRET', 'JWT_SECRET', 'JWKS_URL', 'DATABASE_URL', 'REDIS_URL', 'REGISTRY_TOKEN'];
+const SECRET_VARIABLES = ['GATEWAY_SECRET', 'JWT_SECRET', 'JWKS_URL', 'DATABASE_URL', 'REDIS_URL', 'REGISTRY_TOKEN', 'REGISTRY_USAGE_TOKEN'];
 const looksSecret = (name: string) => SECRET_VARIABLES.includes(name) || /SECRET|TOKEN|PASSWORD|PRIVATE_KEY|CREDENTIAL/.test(name);
 const hasUrlCredentials = (value: string) => /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(value);
 

@@ -1,17 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { clientFiles, sha256Hex, type PersistedQueryManifest } from '@bff/formats';
+import { clientFiles, sha256Hex, type PersistedQueryManifest, type UsageReport } from '@bff/formats';
 import type { Database } from '@bff/platform';
 import { buildSchema, parse, validate } from 'graphql';
 import { CLIENTS, composeClient, ROVER_CONFIG, type ClientSchemaSource } from '../src/clients';
 import { REPO_ROOT } from '@bff/platform';
 import { operationCollector, type RegisteredOperations } from '../src/check/registered-operations';
 import { runChecks } from '../src/check/run-checks';
-import type { CheckReport } from '../src/check/types';
+import type { CheckReport, ClientTraffic, OperationTraffic } from '../src/check/types';
 import { loadSubgraphSources, type SubgraphSource } from '../src/compose';
 import { readOperations } from '../src/operations';
 import { readRoverConfig } from '../src/rover-config';
 import * as store from './data/registry-store';
+import * as usageStore from './data/usage-store';
 
 /** The PostgreSQL advisory lock every registry replica takes to write a publish. */
 const PUBLISH_LOCK = 4_110_001;
@@ -36,6 +37,22 @@ export interface PublishRequest {
   reason?: string;
 }
 
+export interface RegistryOptions {
+  /** The clients it composes for. @default every client */
+  clients?: readonly ClientSchemaSource[];
+  /** Days of usage kept. @default 30 */
+  usageRetentionDays?: number;
+  /** Days of traffic a check and a retirement look back over. @default 7 */
+  trafficWindowDays?: number;
+}
+
+export interface RetireRequest {
+  retiredBy: string;
+  /** Retire even though the release had traffic in the window; needs a reason, kept with the retirement. */
+  force?: boolean;
+  reason?: string;
+}
+
 export interface PublishResult {
   version: number;
   checkRunId: number;
@@ -55,11 +72,19 @@ export const WEB_OPERATIONS_VERSION = 'operations';
 export class Registry {
   /** Publishes and manifest changes run one at a time; checks read a consistent state. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly clients: readonly ClientSchemaSource[];
+  readonly usageRetentionDays: number;
+  readonly trafficWindowDays: number;
+  private lastExpiry = 0;
 
   constructor(
     private readonly db: Database,
-    private readonly clients: readonly ClientSchemaSource[] = CLIENTS,
-  ) {}
+    options: RegistryOptions = {},
+  ) {
+    this.clients = options.clients ?? CLIENTS;
+    this.usageRetentionDays = options.usageRetentionDays ?? 30;
+    this.trafficWindowDays = options.trafficWindowDays ?? 7;
+  }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
@@ -125,7 +150,7 @@ export class Registry {
     for (const row of await store.clientManifests(this.db, client)) {
       const source = row.app_version === WEB_OPERATIONS_VERSION ? `${client} operations` : `app ${row.app_version}`;
       if (row.retired_at) {
-        skipped.push({ source, reason: `retired by ${row.retired_by} on ${row.retired_at.toISOString()}` });
+        skipped.push({ source, reason: `retired by ${row.retired_by} on ${row.retired_at.toISOString()}${row.retire_reason ? ` (forced: ${row.retire_reason})` : ''}` });
         continue;
       }
       const appVersion = row.app_version === WEB_OPERATIONS_VERSION ? undefined : row.app_version;
@@ -150,7 +175,11 @@ export class Registry {
         if (row) published.set(client.policy.name, row.api_schema_sdl);
       }
       const registered = new Map<string, RegisteredOperations>();
-      for (const client of this.clients) registered.set(client.policy.name, await this.registered(client.policy.name));
+      const traffic = new Map<string, ClientTraffic>();
+      for (const client of this.clients) {
+        registered.set(client.policy.name, await this.registered(client.policy.name));
+        traffic.set(client.policy.name, await this.traffic(client.policy.name));
+      }
       const proposedDomain = current ? domain : [...domain, { name: request.subgraph, url: request.routingUrl!, sdl: request.sdl }];
       const report = runChecks({
         proposed: { [request.subgraph]: request.sdl },
@@ -158,6 +187,7 @@ export class Registry {
         clients: this.clients,
         baseline: { description: 'the registry’s current client schemas', apiSchema: (client) => published.get(client) },
         registered: (policy) => registered.get(policy.name)!,
+        traffic: { description: `the registry’s usage reports (last ${this.trafficWindowDays} days)`, forClient: (client) => traffic.get(client) },
       });
       const composes = report.clients.every((c) => c.build.ok);
       const publishable = composes && (report.outcome !== 'failed' || request.force === true);
@@ -249,13 +279,64 @@ export class Registry {
     });
   }
 
-  async retireManifest(client: string, appVersion: string, by: string): Promise<void> {
+  /**
+   * Retires a release: its operations leave the safelist and the checks. A release that
+   * still had traffic in the window is refused (409 RELEASE_IN_USE, naming the traffic)
+   * unless forced with a reason: its users would get PERSISTED_QUERY_NOT_IN_LIST.
+   */
+  async retireManifest(client: string, appVersion: string, request: RetireRequest): Promise<{ traffic: OperationTraffic[] }> {
     this.requireClient(client);
+    if (request.force && !request.reason?.trim()) throw new RegistryError(400, 'BAD_REQUEST', 'A forced retirement needs a reason; it is recorded with the retirement.');
     return this.exclusive(async () => {
-      if (!(await store.retireManifest(this.db, client, appVersion, by))) {
-        throw new RegistryError(404, 'NOT_FOUND', `No active manifest for ${client} app ${appVersion}`);
+      const active = (await store.clientManifests(this.db, client)).some((r) => r.app_version === appVersion && !r.retired_at);
+      if (!active) throw new RegistryError(404, 'NOT_FOUND', `No active manifest for ${client} app ${appVersion}`);
+      const traffic = (await this.traffic(client, appVersion)).operations;
+      if (traffic.length && !request.force) {
+        const requests = traffic.reduce((sum, op) => sum + op.requests, 0);
+        const lastSeen = traffic.map((op) => op.lastSeen).sort().at(-1);
+        const operations = [...new Set(traffic.map((op) => op.operationName ?? op.operationId))];
+        throw new RegistryError(
+          409,
+          'RELEASE_IN_USE',
+          `${client} app ${appVersion} had ${requests} request(s) in the last ${this.trafficWindowDays} days (last seen ${lastSeen}; operations ${operations.join(', ')}): its users would lose the API. Retire it with force and a reason to do it anyway.`,
+          { traffic: traffic.map(({ coordinates: _, ...op }) => op) },
+        );
       }
+      await store.retireManifest(this.db, client, appVersion, request.retiredBy, request.force ? request.reason!.trim() : null);
+      return { traffic };
     });
+  }
+
+  /** Stores a BFF's usage report, and now and then deletes what has left the retention window. */
+  async recordUsage(report: UsageReport): Promise<void> {
+    this.requireClient(report.client);
+    await this.db.transaction((tx) => usageStore.insertUsage(tx, report));
+    if (Date.now() - this.lastExpiry > 3_600_000) await this.expireUsage();
+  }
+
+  /** Deletes usage older than the retention window; returns the rows removed. */
+  async expireUsage(): Promise<number> {
+    this.lastExpiry = Date.now();
+    return usageStore.deleteExpiredUsage(this.db, this.usageRetentionDays);
+  }
+
+  /** A client's traffic over the last `days` days (default: the check window), optionally of one app version. */
+  async traffic(client: string, appVersion?: string, days = this.trafficWindowDays): Promise<ClientTraffic> {
+    this.requireClient(client);
+    const rows = await usageStore.clientTraffic(this.db, client, days, appVersion);
+    return {
+      windowDays: days,
+      operations: rows.map((row) => ({
+        operationId: row.operation_id,
+        operationName: row.operation_name,
+        clientName: row.client_name,
+        clientVersion: row.client_version,
+        requests: Number(row.requests),
+        errors: Number(row.errors),
+        lastSeen: row.last_seen.toISOString(),
+        coordinates: row.coordinates ?? [],
+      })),
+    };
   }
 
   /** The clients this registry composes for, by name: each is a graph of its own. */

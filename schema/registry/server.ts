@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyAbortedError, BodyTooLargeError, createServiceHttpServer, discardRestOfBody, readBody, ServiceTelemetry, type Database } from '@bff/platform';
+import { parseUsageReport, UsageReportError } from '@bff/formats';
+import { BodyAbortedError, BodyTooLargeError, createServiceHttpServer, discardRestOfBody, readBody, REQUEST_ID_HEADER, requestIdFrom, ServiceTelemetry, type Database } from '@bff/platform';
 import * as store from './data/registry-store';
 import { Registry, RegistryError } from './registry';
 import { createUplink, persistedQueryListPath, type UplinkOptions } from './uplink';
@@ -10,8 +11,13 @@ export interface RegistryServerOptions {
   db: Database;
   /** Bearer token every write must carry. */
   token: string;
+  /**
+   * Bearer token of the BFFs' usage reports (`POST /usage`): a token that can report usage
+   * but not publish. The write token is accepted there too. @default only the write token
+   */
+  usageToken?: string;
   maxBodyBytes?: number;
-  /** Logs and metrics. @default quiet: metrics at /metrics, no log lines */
+  /** Logs (one JSON line per request, with its request id) and metrics. @default quiet: metrics at /metrics, no log lines */
   telemetry?: ServiceTelemetry;
   /** The Uplink endpoint (`POST /uplink`, uplink.ts): the delay routers are told to keep, an API key to require. */
   uplink?: Pick<UplinkOptions, 'minDelaySeconds' | 'apiKey'>;
@@ -40,14 +46,19 @@ const json = (status: number, value: unknown, headers?: Record<string, string>):
  */
 export function createRegistryServer(options: RegistryServerOptions): RegistryServer {
   const { registry, db } = options;
-  const expected = Buffer.from(options.token);
-  const authorized = (req: IncomingMessage) => {
-    const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+  const telemetry = options.telemetry ?? ServiceTelemetry.quiet('registry');
+  const writeToken = Buffer.from(options.token);
+  const usageToken = options.usageToken ? Buffer.from(options.usageToken) : undefined;
+  const bearer = (req: IncomingMessage) => Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
+  const matches = (given: Buffer, expected: Buffer | undefined) => expected !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
   const requireToken = (req: IncomingMessage) => {
     if (!req.headers.authorization) throw new RegistryError(401, 'UNAUTHENTICATED', 'Writes need "Authorization: Bearer <registry token>".');
-    if (!authorized(req)) throw new RegistryError(403, 'FORBIDDEN', 'The registry token is not valid.');
+    if (!matches(bearer(req), writeToken)) throw new RegistryError(403, 'FORBIDDEN', 'The registry token is not valid.');
+  };
+  const requireUsageToken = (req: IncomingMessage) => {
+    if (!req.headers.authorization) throw new RegistryError(401, 'UNAUTHENTICATED', 'Usage reports need "Authorization: Bearer <usage token>".');
+    const given = bearer(req);
+    if (!matches(given, usageToken) && !matches(given, writeToken)) throw new RegistryError(403, 'FORBIDDEN', 'The usage token is not valid.');
   };
   const requireString = (value: unknown, name: string): string => {
     if (typeof value !== 'string' || !value.trim()) throw new RegistryError(400, 'BAD_REQUEST', `"${name}" must be a non-empty string.`);
@@ -145,8 +156,41 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
       /^\/clients\/([a-z0-9_-]+)\/manifests\/(\d+\.\d+\.\d+)\/retire$/,
       async (req, [client, version], body) => {
         requireToken(req);
-        await registry.retireManifest(client!, version!, requireString((await body())?.retiredBy, 'retiredBy'));
-        return json(200, { client, appVersion: version, retired: true });
+        const input = await body();
+        const { traffic } = await registry.retireManifest(client!, version!, {
+          retiredBy: requireString(input?.retiredBy, 'retiredBy'),
+          force: input?.force === true,
+          reason: typeof input?.reason === 'string' ? input.reason : undefined,
+        });
+        return json(200, { client, appVersion: version, retired: true, forcedOverTraffic: traffic.length > 0 });
+      },
+    ],
+    [
+      'POST',
+      /^\/usage$/,
+      async (req, _params, body) => {
+        requireUsageToken(req);
+        let report;
+        try {
+          report = parseUsageReport(await body());
+        } catch (error) {
+          if (error instanceof UsageReportError) throw new RegistryError(400, 'BAD_REQUEST', `Not a usage report: ${error.message}.`);
+          throw error;
+        }
+        await registry.recordUsage(report);
+        return json(202, { accepted: { operations: report.operations.length, usage: report.usage.length } });
+      },
+    ],
+    [
+      'GET',
+      /^\/clients\/([a-z0-9_-]+)\/usage$/,
+      async (req, [client]) => {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const days = url.searchParams.has('days') ? Number(url.searchParams.get('days')) : registry.trafficWindowDays;
+        if (!Number.isInteger(days) || days < 1 || days > registry.usageRetentionDays) {
+          throw new RegistryError(400, 'BAD_REQUEST', `"days" must be a whole number from 1 to ${registry.usageRetentionDays} (the retention window).`);
+        }
+        return json(200, { client, ...(await registry.traffic(client!, url.searchParams.get('appVersion') ?? undefined, days)) });
       },
     ],
     [
@@ -179,29 +223,43 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     return route[2](req, params, body);
   };
 
-  const send = (res: ServerResponse, reply: Reply) => {
-    const payload = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
-    const type = reply.json !== undefined ? 'application/json' : 'text/plain; charset=utf-8';
-    res.writeHead(reply.status, { 'content-type': type, ...reply.headers });
-    res.end(reply.status === 304 ? undefined : payload);
-  };
-
   const service = createServiceHttpServer({
-    telemetry: options.telemetry ?? ServiceTelemetry.quiet('registry'),
+    telemetry,
     isReady: () => db.ping().then(() => true),
-    route: (req, res) =>
-      handle(req)
-        .then((reply) => send(res, reply))
+    route: (req, res, url) => {
+      const requestId = requestIdFrom(req.headers);
+      const startedAt = performance.now();
+      let code: string | undefined;
+      const send = (reply: Reply) => {
+        const payload = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
+        const type = reply.json !== undefined ? 'application/json' : 'text/plain; charset=utf-8';
+        res.writeHead(reply.status, { 'content-type': type, [REQUEST_ID_HEADER]: requestId, ...reply.headers });
+        res.end(reply.status === 304 ? undefined : payload);
+      };
+      // One JSON line per request, when it has been answered (or the caller went away).
+      res.once('close', () => {
+        const line = { reqId: requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round((performance.now() - startedAt) * 10) / 10, code };
+        if (res.statusCode >= 500) telemetry.logger.error(line, 'request');
+        else telemetry.logger.info(line, 'request');
+      });
+      return handle(req)
+        .then(send)
         .catch((error: unknown) => {
-          if (error instanceof RegistryError) return send(res, json(error.status, { error: { code: error.code, message: error.message, ...error.details } }));
+          if (error instanceof RegistryError) {
+            code = error.code;
+            return send(json(error.status, { error: { code: error.code, message: error.message, ...error.details } }));
+          }
           if (error instanceof BodyTooLargeError) {
-            send(res, json(413, { error: { code: 'BAD_REQUEST', message: error.message } }));
+            code = 'BAD_REQUEST';
+            send(json(413, { error: { code, message: error.message } }));
             return discardRestOfBody(req);
           }
           if (error instanceof BodyAbortedError) return void res.destroy();
-          console.error(`[registry] unexpected error on ${req.method} ${req.url}:`, error);
-          send(res, json(500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' } }));
-        }),
+          code = 'INTERNAL_SERVER_ERROR';
+          telemetry.logger.error({ reqId: requestId, err: error, method: req.method, path: url.pathname }, 'unexpected error');
+          send(json(500, { error: { code, message: 'Internal server error.', requestId } }));
+        });
+    },
   });
   return { listen: service.listen, close: () => service.close() };
 }

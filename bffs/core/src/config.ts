@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { DEVELOPMENT_USAGE_TOKEN } from '@bff/formats';
 import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@bff/platform';
 import { DEVELOPMENT_JWT, type JwtConfig } from './auth/authenticator';
 import type { BffMode } from './bff-mode';
@@ -14,6 +15,8 @@ export interface BffConfig {
   /** Registry mode: the registry to poll (absent: static-file mode, the default). */
   registryUrl: string | undefined;
   registryPollMs: number;
+  /** Usage reports to the registry (registry mode only; `USAGE_REPORTING=off` turns them off). */
+  usageReporting: { token: string; intervalMs: number } | undefined;
   gatewaySecret: string;
   jwt: JwtConfig;
   /** Redis shared by this BFF's replicas (APQ); absent: each replica keeps its own, in memory. */
@@ -26,7 +29,8 @@ export interface BffConfig {
  * Environment of a BFF process: `HOST` (127.0.0.1), `PORT` (the client's own),
  * `NODE_ENV=production` for the client's production policy, `SUPERGRAPH_FILE`,
  * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
- * for registry mode, `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
+ * for registry mode (with usage reports to it: `USAGE_REPORTING=off` to stop them,
+ * `REGISTRY_USAGE_TOKEN`, `USAGE_REPORT_INTERVAL_MS`), `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
  * for one per CPU) for processes sharing the port.
  */
 export { readJwtConfig };
@@ -40,14 +44,16 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     subgraphUrls[match[1]!.toLowerCase()] = value;
   }
   const nodeEnv = readString(env, 'NODE_ENV', 'development');
+  const registryUrl = readRegistryUrl(env);
   return {
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readPort(env, 'PORT', defaultPort),
     mode: nodeEnv === 'production' ? 'production' : 'development',
     supergraphFile: readOptionalString(env, 'SUPERGRAPH_FILE'),
     subgraphUrls,
-    registryUrl: readRegistryUrl(env),
+    registryUrl,
     registryPollMs: readPositiveInt(env, 'REGISTRY_POLL_MS', 5_000),
+    usageReporting: registryUrl ? readUsageReporting(env, nodeEnv === 'production') : undefined,
     gatewaySecret: readGatewaySecret(env),
     jwt: readJwtConfig(env),
     redisUrl: readRedisUrl(env),
@@ -72,6 +78,15 @@ function readWorkers(env: Record<string, string | undefined>): number {
   } catch {
     throw new ConfigError(`WORKERS must be a positive integer or "auto" (one per CPU), got "${env.WORKERS}"`);
   }
+}
+
+function readUsageReporting(env: Record<string, string | undefined>, production: boolean): BffConfig['usageReporting'] {
+  const setting = readString(env, 'USAGE_REPORTING', 'on');
+  if (setting !== 'on' && setting !== 'off') throw new ConfigError(`USAGE_REPORTING must be "on" or "off", got "${setting}"`);
+  if (setting === 'off') return undefined;
+  const token = readOptionalString(env, 'REGISTRY_USAGE_TOKEN') ?? (production ? undefined : DEVELOPMENT_USAGE_TOKEN);
+  if (!token) throw new ConfigError('REGISTRY_USAGE_TOKEN must be set in production with REGISTRY_URL (or set USAGE_REPORTING=off)');
+  return { token, intervalMs: readPositiveInt(env, 'USAGE_REPORT_INTERVAL_MS', 10_000) };
 }
 
 function readRegistryUrl(env: Record<string, string | undefined>): string | undefined {

@@ -6,6 +6,8 @@ import { experienceSubgraph, type ExperienceSubgraph } from './experience';
 import { clientFiles, readPolicyOf, type ClientName, type ClientPolicy } from '@bff/formats';
 import { createAuthenticator } from './auth/authenticator';
 import { startRegistryPoller } from './registry/registry-poller';
+import { UsageRecorder } from './usage/usage-recorder';
+import { startUsageReporter } from './usage/usage-reporter';
 import { createBffServer } from './server/create-bff-server';
 import type { ApqStore } from './persisted/apq-store';
 import { sharedApqStore } from './persisted/redis-apq-store';
@@ -71,7 +73,10 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       service.onStop(() => connection.close());
       apqStore = sharedApqStore(connection.redis, definition.policy.name, { log: service.log });
     }
+    const usage = config.registryUrl && config.usageReporting ? new UsageRecorder({ client: definition.policy.name }) : undefined;
+    const telemetry = ServiceTelemetry.fromConfig(client, telemetryConfig);
     const server = createBffServer({
+      usage,
       apqStore,
       policy: definition.policy,
       supergraphSdl,
@@ -81,8 +86,13 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       gatewaySecret: config.gatewaySecret,
       authenticate: createAuthenticator(config.jwt),
       devSignIn: config.mode === 'development' ? config.jwt : undefined,
-      telemetry: ServiceTelemetry.fromConfig(client, telemetryConfig),
+      telemetry,
     });
+    if (usage && config.registryUrl && config.usageReporting) {
+      const reporter = startUsageReporter({ recorder: usage, registryUrl: config.registryUrl, ...config.usageReporting, log: service.log, metrics: telemetry.metrics });
+      // Registered before the server's stop, so it runs after it (steps run in reverse): the requests the drain lets finish are reported too.
+      service.onStop(() => reporter.stop());
+    }
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
     if (config.registryUrl) {

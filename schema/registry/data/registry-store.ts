@@ -28,6 +28,7 @@ export interface ManifestRow {
   published_at: Date;
   retired_by: string | null;
   retired_at: Date | null;
+  retire_reason: string | null;
 }
 
 export interface CheckRunRow {
@@ -99,7 +100,7 @@ export async function storeClientSupergraph(
 
 export async function clientManifests(db: Queryable, client: string): Promise<ManifestRow[]> {
   const { rows } = await db.query<ManifestRow>(
-    `SELECT client, app_version, manifest, published_by, published_at, retired_by, retired_at
+    `SELECT client, app_version, manifest, published_by, published_at, retired_by, retired_at, retire_reason
        FROM manifests WHERE client = $1 ORDER BY app_version`,
     [client],
   );
@@ -115,11 +116,11 @@ export async function upsertManifest(db: Queryable, client: string, appVersion: 
   );
 }
 
-export async function retireManifest(db: Queryable, client: string, appVersion: string, by: string): Promise<boolean> {
+export async function retireManifest(db: Queryable, client: string, appVersion: string, by: string, reason: string | null = null): Promise<boolean> {
   const { rows } = await db.query<{ app_version: string }>(
-    `UPDATE manifests SET retired_by = $3, retired_at = now() WHERE client = $1 AND app_version = $2 AND retired_at IS NULL
+    `UPDATE manifests SET retired_by = $3, retired_at = now(), retire_reason = $4 WHERE client = $1 AND app_version = $2 AND retired_at IS NULL
      RETURNING app_version`,
-    [client, appVersion, by],
+    [client, appVersion, by, reason],
   );
   return rows.length > 0;
 }

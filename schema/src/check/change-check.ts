@@ -46,12 +46,14 @@ export function classifyChanges(published: GraphQLSchema, proposed: GraphQLSchem
       code: c.type,
       description: c.description,
       reason: REASONS[c.type] ?? 'existing operations may break',
+      coordinate: affectedCoordinate(c.type, c.description, published),
     })),
     ...findDangerousChanges(published, proposed).map((c) => ({
       severity: 'dangerous' as const,
       code: c.type,
       description: c.description,
       reason: REASONS[c.type] ?? 'existing operations may behave differently',
+      coordinate: affectedCoordinate(c.type, c.description, published),
     })),
   ];
   const before = coordinates(published);
@@ -62,6 +64,30 @@ export function classifyChanges(published: GraphQLSchema, proposed: GraphQLSchem
     changes.push({ severity: 'safe', code: `${kind}_ADDED`, description: `${coordinate} was added.`, reason: 'no existing operation can depend on it' });
   }
   return changes;
+}
+
+/**
+ * The schema coordinate whose users feel a change (`Type`, `Type.field`, `Type.field.arg`),
+ * as BFF usage reports name them (`operationCoordinates` in formats). graphql-js names what
+ * changed only in its description, in a fixed wording per change type, read here. A change to
+ * an input type is felt by every operation that passes that type, which may pass it as a
+ * variable, so it is matched by the type. Directive changes have no coordinate: operations
+ * are not reported by the directives they use.
+ */
+export function affectedCoordinate(code: string, description: string, published: GraphQLSchema): string | undefined {
+  if (code.startsWith('DIRECTIVE_') || code.startsWith('REQUIRED_DIRECTIVE_')) return undefined;
+  const inputAware = (typeName: string, coordinate: string) => (isInputObjectType(published.getType(typeName)) ? typeName : coordinate);
+  let match: RegExpExecArray | null;
+  if ((match = /^An? (?:required|optional) arg \S+ on (\w+)\.(\w+) was added/.exec(description))) return `${match[1]}.${match[2]}`;
+  if ((match = /^(\w+)\.(\w+) arg (\w+) has changed defaultValue/.exec(description))) return `${match[1]}.${match[2]}`;
+  if ((match = /^(\w+)\.(\w+) arg (\w+) /.exec(description))) return `${match[1]}.${match[2]}.${match[3]}`;
+  if ((match = /^(\w+)\.(\w+) (?:was removed|changed type)/.exec(description))) return inputAware(match[1]!, `${match[1]}.${match[2]}`);
+  if ((match = /on input type (\w+) was added/.exec(description))) return match[1];
+  if ((match = /(?:from|to) (?:union|enum) type (\w+)\.$/.exec(description))) return match[1];
+  if ((match = /^(\w+) added to interfaces implemented by/.exec(description))) return match[1];
+  if ((match = /^Standard scalar (\w+) was removed/.exec(description))) return match[1];
+  if ((match = /^(\w+) (?:no longer implements|changed from|was removed)/.exec(description))) return match[1];
+  return undefined;
 }
 
 function coordinates(schema: GraphQLSchema): Map<string, string> {

@@ -1,3 +1,4 @@
+import { describeTraffic } from './run-checks';
 import type { CheckReport } from './types';
 
 const MARK = { passed: 'PASS', 'passed-with-warnings': 'PASS (with warnings)', failed: 'FAIL' } as const;
@@ -5,6 +6,7 @@ const MARK = { passed: 'PASS', 'passed-with-warnings': 'PASS (with warnings)', f
 /** The check report for people: per client, build, changes, operations, lint, and the verdict. */
 export function formatReport(report: CheckReport): string {
   const lines = [`Schema check of ${report.proposal} against ${report.baseline}: ${MARK[report.outcome]}`];
+  lines.push(report.traffic ? `Traffic: ${report.traffic}` : 'Traffic: none read (breaking changes are judged by registered operations only)');
   for (const client of report.clients) {
     lines.push('', `${client.client}: ${MARK[client.outcome]}`);
     if (!client.build.ok) {
@@ -15,7 +17,13 @@ export function formatReport(report: CheckReport): string {
     lines.push('  build: composes');
     const bySeverity = (s: string) => client.changes.filter((c) => c.severity === s);
     lines.push(`  changes: ${bySeverity('breaking').length} breaking, ${bySeverity('dangerous').length} dangerous, ${bySeverity('safe').length} safe`);
-    for (const change of client.changes) lines.push(`    ${change.severity.padEnd(9)} ${change.code}: ${change.description} (${change.reason})`);
+    for (const change of client.changes) {
+      const label = change.conditional ? 'conditional breaking' : change.severity;
+      lines.push(`    ${label.padEnd(9)} ${change.code}: ${change.description} (${change.reason})`);
+      if (change.traffic) {
+        lines.push(`      traffic on ${change.coordinate} in the last ${change.traffic.windowDays} days: ${change.traffic.requests ? describeTraffic(change.traffic) : 'none'}`);
+      }
+    }
     lines.push(`  operations: ${client.operations.checked} checked, ${client.operations.broken.length} broken`);
     for (const op of client.operations.broken) {
       const where = op.appVersions.length ? `app ${op.appVersions.join(', ')}` : op.source;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CLIENTS } from '../clients';
 import { REPO_ROOT } from '@bff/platform';
+import { formatReport } from './format-report';
 import { runChecks } from './run-checks';
 
 const catalogSdl = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
@@ -44,7 +45,35 @@ describe('schema:check', () => {
     expect(report.outcome).toBe('passed-with-warnings');
     const web = client(report, 'web');
     expect(web.changes).toEqual([expect.objectContaining({ severity: 'breaking', code: 'FIELD_CHANGED_KIND', description: expect.stringMatching(/^Category\.description changed type/) })]);
-    expect(web.summary).toContain('1 breaking change(s), used by no registered operation');
+    expect(web.summary).toContain('1 breaking change(s), used by no registered operation (no traffic read: set REGISTRY_URL to judge them by real traffic)');
+  });
+
+  const descriptionOptional = () => catalogWith('  description: String!\n  "Number of products', '  description: String\n  "Number of products');
+  const trafficOn = (coordinates: string[]) => ({
+    description: 'test traffic (last 7 days)',
+    forClient: (name: string) =>
+      name === 'web'
+        ? { windowDays: 7, operations: [{ operationId: 'a'.repeat(64), operationName: 'CategoryInfo', clientName: 'web-storefront', clientVersion: '0.9.0', requests: 1234, errors: 0, lastSeen: '2026-12-01T10:00:00.000Z', coordinates }] }
+        : { windowDays: 7, operations: [] },
+  });
+
+  test('with traffic, a breaking change an operation used in the window fails, naming the operation, client and version', () => {
+    const report = runChecks({ proposed: { catalog: descriptionOptional() }, traffic: trafficOn(['Query.categories', 'Category', 'Category.description']) });
+    expect(report.outcome).toBe('failed');
+    expect(report.traffic).toBe('test traffic (last 7 days)');
+    const web = client(report, 'web');
+    expect(web.changes).toEqual([expect.objectContaining({ coordinate: 'Category.description', traffic: { windowDays: 7, requests: 1234, operations: [expect.objectContaining({ operationName: 'CategoryInfo', clientVersion: '0.9.0' })] } })]);
+    expect(web.summary).toContain('breaking change used in the last 7 days: Category.description changed type from String! to String. by 1,234 request(s): CategoryInfo (web-storefront 0.9.0, 1,234)');
+    expect(formatReport(report)).toContain('traffic on Category.description in the last 7 days: by 1,234 request(s)');
+  });
+
+  test('with traffic, a breaking change nobody used in the window is a conditional breaking change: a warning', () => {
+    const report = runChecks({ proposed: { catalog: descriptionOptional() }, traffic: trafficOn(['Query.categories', 'Category', 'Category.name']) });
+    expect(report.outcome).toBe('passed-with-warnings');
+    const web = client(report, 'web');
+    expect(web.changes).toEqual([expect.objectContaining({ coordinate: 'Category.description', conditional: true, traffic: { windowDays: 7, requests: 0, operations: [] } })]);
+    expect(web.summary).toContain('1 conditional breaking change(s): no registered operation uses them and no traffic in the last 7 days');
+    expect(formatReport(report)).toMatch(/conditional breaking FIELD_CHANGED_KIND: Category\.description/);
   });
 
   const withoutThumbnail = () =>

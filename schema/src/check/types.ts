@@ -9,6 +9,39 @@ export interface SchemaChange {
   description: string;
   /** Why it has this severity, for a reader who does not know the codes. */
   reason: string;
+  /** The coordinate whose users feel a breaking or dangerous change (`Type.field`…), when it has one. */
+  coordinate?: string;
+  /** Who used that coordinate in the traffic window (only when the check had traffic to read). */
+  traffic?: CoordinateTraffic;
+  /** A breaking change nothing uses: no registered operation, no traffic in the window. A warning, not an error. */
+  conditional?: boolean;
+}
+
+/** One operation's traffic from one client app version in the window, as the registry stored it. */
+export interface OperationTraffic {
+  operationId: string;
+  operationName: string | null;
+  clientName: string;
+  clientVersion: string;
+  requests: number;
+  errors: number;
+  /** ISO 8601. */
+  lastSeen: string;
+  /** The coordinates the operation touches (empty if the registry never got them). */
+  coordinates: string[];
+}
+
+/** A client's traffic over the last `windowDays` days: what the checks judge breaking changes by. */
+export interface ClientTraffic {
+  windowDays: number;
+  operations: OperationTraffic[];
+}
+
+/** A coordinate's traffic in the window: the requests, and each operation and app version that made them. */
+export interface CoordinateTraffic {
+  windowDays: number;
+  requests: number;
+  operations: Omit<OperationTraffic, 'coordinates'>[];
 }
 
 export interface OperationFinding {
@@ -46,5 +79,7 @@ export interface CheckReport {
   proposal: string;
   /** What it was compared with, e.g. `git main (3f2a9c1e07b4)` or `registry http://…`. */
   baseline: string;
+  /** Where the traffic that judged breaking changes came from, e.g. `registry http://… (last 7 days)`; absent: none was read. */
+  traffic?: string;
   clients: ClientCheck[];
 }

@@ -3,6 +3,7 @@ import type { GraphQLRequestHandler } from '@bff/platform';
 import type { ClientPolicy } from '@bff/formats';
 import type { Authenticator } from '../auth/authenticator';
 import type { BffMode } from '../bff-mode';
+import type { UsageRecorder } from '../usage/usage-recorder';
 import { CSRF_PREFLIGHT_HEADERS, httpPreconditions } from '../gate/http-preconditions';
 import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
 import { landingPage, prefersHtml } from './landing-page';
@@ -23,6 +24,8 @@ export interface BffRequestHandlerOptions {
    */
   serving: () => Serving;
   authenticate: Authenticator;
+  /** Counts the operations that ran, for the registry (registry mode with usage reporting on). */
+  usage?: UsageRecorder;
 }
 
 // Clients (not browsers) identify themselves with the client-name header, which also proves
@@ -49,7 +52,7 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
     if ('rejected' in admitted) return admitted;
 
     const context = contextFromRequest(req, caller, telemetry, options.policy.name);
-    const answers = await Promise.all(admitted.operations.map((operation) => runOperation(operation, { execute, context, request })));
+    const answers = await Promise.all(admitted.operations.map((operation) => runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema })));
     const headers = new HeaderMap([['content-type', preconditions.contentType]]);
     if (!admitted.batch) {
       const [answer] = answers;

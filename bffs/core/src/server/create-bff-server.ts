@@ -10,6 +10,7 @@ import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { createBffMetrics } from './bff-metrics';
 import { createBffRequestHandler, type Serving } from './bff-request-handler';
 import type { OperationExecutor } from './run-operation';
+import type { UsageRecorder } from '../usage/usage-recorder';
 import { registeredOperationNames } from './registered-operations';
 import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 
@@ -41,6 +42,8 @@ export interface BffServerOptions {
   planExecutor?: 'bff' | 'apollo';
   /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
   telemetry?: ServiceTelemetry;
+  /** Counts the operations that ran, for the registry's usage reports (`usage/`). @default none */
+  usage?: UsageRecorder;
 }
 
 export interface BffServer {
@@ -89,6 +92,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       mode,
       serving: () => serving,
       authenticate: options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT),
+      usage: options.usage,
     }),
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },

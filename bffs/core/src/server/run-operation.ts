@@ -1,7 +1,8 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, type RequestTelemetry } from '@bff/platform';
-import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
+import type { UsageRecorder } from '../usage/usage-recorder';
 import { CachePolicy } from './cache-policy';
 import type { BffContext } from './context';
 import { isDeliberate, maskError } from './mask-errors';
@@ -46,7 +47,7 @@ export interface OperationAnswer {
  */
 export async function runOperation(
   operation: AdmittedOperation | FailedOperation,
-  scope: { execute: OperationExecutor; context: BffContext; request: HTTPGraphQLRequest },
+  scope: { execute: OperationExecutor; context: BffContext; request: HTTPGraphQLRequest; usage?: UsageRecorder; apiSchema: GraphQLSchema },
 ): Promise<OperationAnswer> {
   const { context, request } = scope;
   const telemetry = context.telemetry;
@@ -93,6 +94,14 @@ export async function runOperation(
     telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
   }
   const formatted = errors?.map(formatError);
+  if (scope.usage && !('failed' in operation)) {
+    scope.usage.record(
+      { queryHash: operation.queryHash, name: operation.definition.name?.value ?? null, document: operation.document, schema: scope.apiSchema },
+      context.client.name,
+      context.client.version,
+      Boolean(formatted?.length),
+    );
+  }
   const code = formatted?.[0]?.extensions?.code;
   const hasData = result.data !== undefined && result.data !== null;
   telemetry.operationEnded({

@@ -1,5 +1,5 @@
 import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
-import { parse } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import type { BffMode } from '../bff-mode';
 import { EXPERIENCE_SUBGRAPH_NAME } from '../experience';
 import { accessRequirementsFromSupergraph } from '../auth/access-requirements';
@@ -22,6 +22,8 @@ import { subgraphReadiness, type RemoteSubgraph } from './subgraph-readiness';
  */
 export interface SupergraphState {
   supergraphSdl: string;
+  /** The client's API schema (what its operations are validated against, and usage coordinates named in). */
+  apiSchema: GraphQLSchema;
   manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined;
   gate: OperationGate;
   /** The operations this client may run by id (safelist), to plan at start-up; empty for APQ clients. */
@@ -65,6 +67,7 @@ export function buildSupergraphState(
   const schemaIsPublic = options.mode === 'development' || options.policy.introspectionInProduction;
   return {
     supergraphSdl,
+    apiSchema,
     manifests,
     gate: createOperationGate({
       limits: options.policy.limits,

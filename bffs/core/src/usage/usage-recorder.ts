@@ -1,0 +1,129 @@
+import { operationCoordinates, USAGE_LABEL_MAX, type OperationUsage, type ReportedOperation, type UsageReport } from '@bff/formats';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+
+export interface UsageRecorderOptions {
+  /** The BFF's client graph, and the client name of callers that send none. */
+  client: string;
+  /**
+   * Distinct (operation, client name, client version) keys kept until a report takes them.
+   * Callers choose the name and version headers, and the registry may be away for hours:
+   * past this, new keys are counted as dropped, never kept. @default 5000
+   */
+  maxKeys?: number;
+  /** Operations whose coordinates wait to be sent. @default 2000 */
+  maxOperations?: number;
+}
+
+/** One operation that ran, as the recorder needs it: computed coordinates come later, from these. */
+export interface RecordedOperation {
+  queryHash: string;
+  name: string | null;
+  document: DocumentNode;
+  schema: GraphQLSchema;
+}
+
+interface PendingOperation {
+  name: string | null;
+  document: DocumentNode;
+  schema: GraphQLSchema;
+}
+
+/** A report taken from the recorder, and what to do once the registry answered. */
+export interface TakenReport {
+  report: UsageReport;
+  /** The registry stored it: its operations need not be sent again. */
+  accepted(): void;
+  /** It did not: its counts go back into the recorder (as far as the bounds allow), to go with the next report. */
+  failed(): void;
+}
+
+/**
+ * Counts which operations a BFF ran, per client app and version, in memory and in bounded
+ * space, until the reporter takes them. Recording is a map update on the request path;
+ * an operation's coordinates are computed when a report is taken (once per operation and
+ * process, off the request path), and sent until the registry has accepted them once.
+ */
+export class UsageRecorder {
+  private readonly maxKeys: number;
+  private readonly maxOperations: number;
+  private usage = new Map<string, OperationUsage>();
+  /** Operations seen but whose coordinates the registry has not accepted yet. */
+  private pending = new Map<string, PendingOperation>();
+  /** Operations the registry has: by hash, kept as long as the process (bounded by maxOperations, then forgotten and resent). */
+  private known = new Set<string>();
+  private droppedKeys = 0;
+
+  constructor(private readonly options: UsageRecorderOptions) {
+    this.maxKeys = options.maxKeys ?? 5_000;
+    this.maxOperations = options.maxOperations ?? 2_000;
+  }
+
+  /** One operation ran (with errors in its reply or not). */
+  record(operation: RecordedOperation, clientName: string | null, clientVersion: string | null, hadErrors: boolean): void {
+    const name = (clientName ?? this.options.client).slice(0, USAGE_LABEL_MAX);
+    const version = (clientVersion ?? '').slice(0, USAGE_LABEL_MAX);
+    const key = `${operation.queryHash}\u0000${name}\u0000${version}`;
+    const now = new Date().toISOString();
+    const entry = this.usage.get(key);
+    if (entry) {
+      entry.requests += 1;
+      if (hadErrors) entry.errors += 1;
+      entry.lastSeen = now;
+    } else if (this.usage.size < this.maxKeys) {
+      this.usage.set(key, { operationId: operation.queryHash, clientName: name, clientVersion: version, requests: 1, errors: hadErrors ? 1 : 0, lastSeen: now });
+    } else {
+      this.droppedKeys += 1;
+      return;
+    }
+    if (!this.known.has(operation.queryHash) && !this.pending.has(operation.queryHash) && this.pending.size < this.maxOperations) {
+      this.pending.set(operation.queryHash, { name: operation.name, document: operation.document, schema: operation.schema });
+    }
+  }
+
+  /** Keys held now (for tests and metrics). */
+  size(): { keys: number; pendingOperations: number } {
+    return { keys: this.usage.size, pendingOperations: this.pending.size };
+  }
+
+  /** Takes everything recorded so far as one report; undefined when nothing ran. */
+  take(): TakenReport | undefined {
+    if (this.usage.size === 0 && this.droppedKeys === 0) return undefined;
+    const usage = [...this.usage.values()];
+    const dropped = this.droppedKeys;
+    this.usage = new Map();
+    this.droppedKeys = 0;
+    const operations: ReportedOperation[] = [];
+    const sent = new Map<string, PendingOperation>();
+    for (const [id, op] of this.pending) {
+      operations.push({ id, name: op.name, coordinates: operationCoordinates(op.schema, op.document) });
+      sent.set(id, op);
+    }
+    this.pending = new Map();
+    return {
+      report: { client: this.options.client, operations, usage, dropped },
+      accepted: () => {
+        if (this.known.size + sent.size > this.maxOperations) this.known.clear();
+        for (const id of sent.keys()) this.known.add(id);
+      },
+      failed: () => {
+        for (const entry of usage) this.restore(entry);
+        this.droppedKeys += dropped;
+        for (const [id, op] of sent) if (!this.pending.has(id) && this.pending.size < this.maxOperations) this.pending.set(id, op);
+      },
+    };
+  }
+
+  private restore(entry: OperationUsage): void {
+    const key = `${entry.operationId}\u0000${entry.clientName}\u0000${entry.clientVersion}`;
+    const current = this.usage.get(key);
+    if (current) {
+      current.requests += entry.requests;
+      current.errors += entry.errors;
+      if (entry.lastSeen > current.lastSeen) current.lastSeen = entry.lastSeen;
+    } else if (this.usage.size < this.maxKeys) {
+      this.usage.set(key, { ...entry });
+    } else {
+      this.droppedKeys += 1;
+    }
+  }
+}
