@@ -205,12 +205,16 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     ],
   ];
 
-  const handle = async (req: IncomingMessage): Promise<Reply> => {
+  const requests = telemetry.metrics.counter('registry_requests_total', 'Requests to the registry API, by method, route and status.', ['method', 'route', 'status']);
+  const requestSeconds = telemetry.metrics.histogram('registry_request_duration_seconds', 'Time to answer a registry API request, by method and route.', ['method', 'route']);
+
+  const handle = async (req: IncomingMessage, matched: { route: string }): Promise<Reply> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const matching = routes.filter(([, pattern]) => pattern.test(path));
     if (matching.length === 0) throw new RegistryError(404, 'NOT_FOUND', `Nothing at ${path}`);
     const route = matching.find(([method]) => method === req.method);
     if (!route) throw new RegistryError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported at ${path}`);
+    matched.route = routeName(route[1]);
     const params = route[1].exec(path)!.slice(1);
     const body = async () => {
       const text = await readBody(req, options.maxBodyBytes ?? 2 * 1024 * 1024);
@@ -230,6 +234,8 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
       const requestId = requestIdFrom(req.headers);
       const startedAt = performance.now();
       let code: string | undefined;
+      // The route's pattern, not the path: callers choose paths, and metrics must stay bounded.
+      const matched = { route: 'unmatched' };
       const send = (reply: Reply) => {
         const payload = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
         const type = reply.json !== undefined ? 'application/json' : 'text/plain; charset=utf-8';
@@ -238,11 +244,15 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
       };
       // One JSON line per request, when it has been answered (or the caller went away).
       res.once('close', () => {
-        const line = { reqId: requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round((performance.now() - startedAt) * 10) / 10, code };
+        const seconds = (performance.now() - startedAt) / 1000;
+        const method = KNOWN_METHODS.has(req.method ?? '') ? req.method! : 'other';
+        requests.inc({ method, route: matched.route, status: String(res.statusCode) });
+        requestSeconds.observe({ method, route: matched.route }, seconds);
+        const line = { reqId: requestId, method: req.method, path: url.pathname, route: matched.route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10, code };
         if (res.statusCode >= 500) telemetry.logger.error(line, 'request');
         else telemetry.logger.info(line, 'request');
       });
-      return handle(req)
+      return handle(req, matched)
         .then(send)
         .catch((error: unknown) => {
           if (error instanceof RegistryError) {
@@ -262,4 +272,16 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     },
   });
   return { listen: service.listen, close: () => service.close() };
+}
+
+const KNOWN_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
+
+/** `/^\/clients\/([a-z0-9_-]+)\/usage$/` → `/clients/:name/usage`: a route's name for metrics and logs. */
+function routeName(pattern: RegExp): string {
+  return pattern.source
+    .replace(/^\^|\$$/g, '')
+    .replace(/\(\[a-z0-9_-\]\+\)/g, ':name')
+    .replace(/\(\\d\+\\\.\\d\+\\\.\\d\+\)/g, ':version')
+    .replace(/\(\[0-9a-f\]\{64\}\)/g, ':id')
+    .replace(/\\\//g, '/');
 }

@@ -33,6 +33,10 @@ async function main(): Promise<number> {
     console.error(`--window-days must be a whole number of days, at least 1\n${USAGE}`);
     return EXIT.couldNotRun;
   }
+  if (windowDays !== undefined && !process.env.REGISTRY_URL) {
+    console.error('--window-days reads the traffic the BFFs reported to a registry: set REGISTRY_URL');
+    return EXIT.couldNotRun;
+  }
   if (Boolean(values.subgraph) !== Boolean(values.sdl)) {
     console.error(`--subgraph and --sdl go together\n${USAGE}`);
     return EXIT.couldNotRun;
