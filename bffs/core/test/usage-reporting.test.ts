@@ -121,6 +121,26 @@ describe('usage reporting from a BFF to the registry', () => {
     }
   });
 
+  test('a report carries a bounded number of operations’ coordinates; the rest follow with the next reports', async () => {
+    const recorder = new UsageRecorder({ client: 'mobile', operationsPerReport: 1 });
+    const bff = await stack.bff(mobileBff, 'development', { usage: recorder });
+    try {
+      await byHash(bff, '1.2.0', 'FeedCategories', {});
+      await byHash(bff, '1.2.0', 'MobileFeed', { first: 2 });
+      const first = recorder.take()!;
+      expect(first.report.operations.map((op) => op.name)).toEqual(['FeedCategories']);
+      expect(first.report.usage).toHaveLength(2);
+      first.accepted();
+      await byHash(bff, '1.2.0', 'FeedCategories', {});
+      const second = recorder.take()!;
+      expect(second.report.operations.map((op) => op.name)).toEqual(['MobileFeed']);
+      second.accepted();
+      expect(recorder.size()).toEqual({ keys: 0, pendingOperations: 0 });
+    } finally {
+      await bff.server.stop();
+    }
+  });
+
   /** FeedCategories from 1.2.0 with the version header set to anything: the safelist is by hash, the header is the caller's. */
   const byHashVersion = async (bff: TestBff, version: string) => {
     const answer = await bff.post({ extensions: { persistedQuery: { version: 1, sha256Hash: operation('1.2.0', 'FeedCategories').id } } }, { 'apollographql-client-name': 'mobile-app', 'apollographql-client-version': version });

@@ -12,6 +12,8 @@ export interface UsageRecorderOptions {
   maxKeys?: number;
   /** Operations whose coordinates wait to be sent. @default 2000 */
   maxOperations?: number;
+  /** Operations whose coordinates one report carries (the rest wait for the next), so a report stays well under the registry's body limit. @default 100 */
+  operationsPerReport?: number;
 }
 
 /** One operation that ran, as the recorder needs it: computed coordinates come later, from these. */
@@ -26,6 +28,16 @@ interface PendingOperation {
   name: string | null;
   document: DocumentNode;
   schema: GraphQLSchema;
+}
+
+/** Counts of one key; `lastSeen` in epoch milliseconds until a report is taken (no Date formatting per request). */
+interface Counts {
+  operationId: string;
+  clientName: string;
+  clientVersion: string;
+  requests: number;
+  errors: number;
+  lastSeen: number;
 }
 
 /** A report taken from the recorder, and what to do once the registry answered. */
@@ -46,7 +58,8 @@ export interface TakenReport {
 export class UsageRecorder {
   private readonly maxKeys: number;
   private readonly maxOperations: number;
-  private usage = new Map<string, OperationUsage>();
+  private readonly operationsPerReport: number;
+  private usage = new Map<string, Counts>();
   /** Operations seen but whose coordinates the registry has not accepted yet. */
   private pending = new Map<string, PendingOperation>();
   /** Operations the registry has: by hash, kept as long as the process (bounded by maxOperations, then forgotten and resent). */
@@ -56,6 +69,7 @@ export class UsageRecorder {
   constructor(private readonly options: UsageRecorderOptions) {
     this.maxKeys = options.maxKeys ?? 5_000;
     this.maxOperations = options.maxOperations ?? 2_000;
+    this.operationsPerReport = options.operationsPerReport ?? 100;
   }
 
   /** One operation ran (with errors in its reply or not). */
@@ -63,7 +77,7 @@ export class UsageRecorder {
     const name = (clientName ?? this.options.client).slice(0, USAGE_LABEL_MAX);
     const version = (clientVersion ?? '').slice(0, USAGE_LABEL_MAX);
     const key = `${operation.queryHash}\u0000${name}\u0000${version}`;
-    const now = new Date().toISOString();
+    const now = Date.now();
     const entry = this.usage.get(key);
     if (entry) {
       entry.requests += 1;
@@ -88,17 +102,18 @@ export class UsageRecorder {
   /** Takes everything recorded so far as one report; undefined when nothing ran. */
   take(): TakenReport | undefined {
     if (this.usage.size === 0 && this.droppedKeys === 0) return undefined;
-    const usage = [...this.usage.values()];
+    const usage: OperationUsage[] = [...this.usage.values()].map((counts) => ({ ...counts, lastSeen: new Date(counts.lastSeen).toISOString() }));
     const dropped = this.droppedKeys;
     this.usage = new Map();
     this.droppedKeys = 0;
     const operations: ReportedOperation[] = [];
     const sent = new Map<string, PendingOperation>();
     for (const [id, op] of this.pending) {
+      if (sent.size === this.operationsPerReport) break;
       operations.push({ id, name: op.name, coordinates: operationCoordinates(op.schema, op.document) });
       sent.set(id, op);
     }
-    this.pending = new Map();
+    for (const id of sent.keys()) this.pending.delete(id);
     return {
       report: { client: this.options.client, operations, usage, dropped },
       accepted: () => {
@@ -116,12 +131,13 @@ export class UsageRecorder {
   private restore(entry: OperationUsage): void {
     const key = `${entry.operationId}\u0000${entry.clientName}\u0000${entry.clientVersion}`;
     const current = this.usage.get(key);
+    const lastSeen = Date.parse(entry.lastSeen);
     if (current) {
       current.requests += entry.requests;
       current.errors += entry.errors;
-      if (entry.lastSeen > current.lastSeen) current.lastSeen = entry.lastSeen;
+      if (lastSeen > current.lastSeen) current.lastSeen = lastSeen;
     } else if (this.usage.size < this.maxKeys) {
-      this.usage.set(key, { ...entry });
+      this.usage.set(key, { ...entry, lastSeen });
     } else {
       this.droppedKeys += 1;
     }

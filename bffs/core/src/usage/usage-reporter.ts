@@ -1,6 +1,9 @@
 import type { ServiceMetrics } from '@bff/platform';
 import type { UsageRecorder } from './usage-recorder';
 
+/** Answers that the same report would get again. A 401/403 is not among them: the token may be fixed while the counts wait. */
+const REFUSED_FOR_GOOD = new Set([400, 404, 413, 422]);
+
 export interface UsageReporterOptions {
   recorder: UsageRecorder;
   /** The registry's base URL; reports go to `POST <registryUrl>/usage`. */
@@ -46,9 +49,9 @@ export function startUsageReporter(options: UsageReporterOptions): UsageReporter
         signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
       });
       await response.arrayBuffer();
-      if (response.status === 400) {
-        // The registry will never take this report: sending it again would fail again.
-        options.log(`usage report refused by the registry (400): ${taken.report.usage.length} entries dropped`);
+      if (REFUSED_FOR_GOOD.has(response.status)) {
+        // The registry will never take this report (malformed, too large, a client it does not know): sending it again would fail again.
+        options.log(`usage report refused by the registry (${response.status}): ${taken.report.usage.length} entries dropped`);
         taken.accepted();
         reports?.inc({ outcome: 'refused' });
         return;
