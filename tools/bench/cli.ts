@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cleanup, runBench, type BenchSettings } from './bench';
+import { optionReader } from './cli-options';
 import { formatReport } from './report';
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--connections N] [--warmup S] [--duration S]
@@ -22,25 +23,7 @@ Environment: BFF_BENCH_HOME (default /tmp/bff-bench): Hive Gateway install and t
 const DEFAULTS = { connections: 20, warmup: 3, duration: 10, countingRequests: 5 };
 const QUICK = { connections: 20, warmup: 0.5, duration: 1.5, countingRequests: 2 };
 
-function fail(message: string): never {
-  console.error(`npm run bench: ${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function positive(name: string, value: string | undefined, fallback: number, integer: boolean): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) fail(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
-  return n;
-}
-
-function list(name: string, value: string | undefined, allowed: readonly string[]): string[] | undefined {
-  if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = items.filter((item) => !allowed.includes(item));
-  if (unknown.length > 0 || items.length === 0) fail(`--${name}: unknown ${unknown.join(', ') || '(empty)'}; choose from ${allowed.join(', ')}`);
-  return items;
-}
+const { fail, positive, list } = optionReader('npm run bench', USAGE);
 
 async function main(): Promise<void> {
   let values;
@@ -61,7 +44,7 @@ async function main(): Promise<void> {
       },
     }));
   } catch (error) {
-    fail((error as Error).message);
+    return fail((error as Error).message);
   }
   if (values.help) {
     console.log(USAGE);
@@ -77,8 +60,8 @@ async function main(): Promise<void> {
     durationSeconds: positive('duration', values.duration, base.duration, false),
     countingRequests: positive('counting-requests', values['counting-requests'], base.countingRequests, true),
     home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'),
-    targets: list('targets', values.targets, ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway']),
-    operations: list('ops', values.ops, ['web-product', 'web-home', 'mobile-feed', 'mobile-batch']),
+    targets: values.targets === undefined ? undefined : list('targets', values.targets, ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway']),
+    operations: values.ops === undefined ? undefined : list('ops', values.ops, ['web-product', 'web-home', 'mobile-feed', 'mobile-batch']),
     hive: !values['no-hive'],
     reseed: values.reseed,
     log,

@@ -23,6 +23,24 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Every response of the run, warm-up and the tail after the window included (what a server counted, to compare with). */
+  totals: LoadTotals;
+}
+
+/** Every response of one load run, not only the measured window's. */
+export interface LoadTotals {
+  /** Responses that arrived, whatever their status. */
+  answered: number;
+  /** Of those, statuses outside 2xx. */
+  non2xx: number;
+  /**
+   * Requests written, answered or not. autocannon abandons those in flight when it stops (it
+   * destroys its sockets), which the server may still run: `sent - answered - errors` of them.
+   */
+  sent: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  timeouts: number;
 }
 
 /** The q-quantile of sorted values (nearest rank). */
@@ -62,9 +80,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let bytes = 0;
   let non2xx = 0;
+  let answered = 0;
+  let answeredNon2xx = 0;
   const windowStart = performance.now() + options.warmupSeconds * 1000;
   const windowEnd = windowStart + options.durationSeconds * 1000;
   const result = await cannon(options, options.warmupSeconds + options.durationSeconds, (status, responseBytes, ms) => {
+    answered += 1;
+    if (status < 200 || status > 299) answeredNon2xx += 1;
     const now = performance.now();
     if (now < windowStart || now > windowEnd) return;
     latencies.push(ms);
@@ -83,5 +105,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    // `requests.sent` is in autocannon's result but not in its type definitions.
+    totals: { answered, non2xx: answeredNon2xx, sent: (result.requests as { sent?: number }).sent ?? answered, errors: result.errors, timeouts: result.timeouts },
   };
 }

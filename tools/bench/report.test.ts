@@ -2,7 +2,7 @@ import { quantile, type LoadResult } from './load';
 import { formatReport, renderTable, stackRss, withRatios, type BenchReport, type CellResult, type RssEntry } from './report';
 import { firstDifference, replyProblems } from './verify';
 
-const load = (rps: number): LoadResult => ({ rps, requests: rps * 10, p50: 10, p95: 20, p99: 30, responseWireBytes: 1000, non2xx: 0, errors: 0, timeouts: 0 });
+const load = (rps: number): LoadResult => ({ rps, requests: rps * 10, p50: 10, p95: 20, p99: 30, responseWireBytes: 1000, non2xx: 0, errors: 0, timeouts: 0, totals: { answered: rps * 10, non2xx: 0, sent: rps * 10, errors: 0, timeouts: 0 } });
 const cell = (operationId: string, target: string, rps?: number): CellResult => ({
   operationId,
   operation: operationId,

@@ -39,7 +39,7 @@ export interface TargetSpec {
 const READY_TIMEOUT_MS = 120_000;
 
 /** Environment a child inherits from the bench, minus what would point it elsewhere. */
-function baseEnv(): Record<string, string | undefined> {
+export function baseEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '' };
   for (const name of Object.keys(env)) {
     if (/^SUBGRAPH_URL_/.test(name) || ['REGISTRY_URL', 'REDIS_URL', 'SUPERGRAPH_FILE', 'STACK_DATA_DIR', 'DATABASE_URL', 'PORT', 'HOST', 'CONFIG_PATH', 'FORK'].includes(name)) delete env[name];

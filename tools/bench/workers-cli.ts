@@ -12,6 +12,7 @@ import { formatMiB, formatRate, renderTable } from './report';
 import { processTree, rssOf } from './rss';
 import { startSubgraphs } from './stack';
 import { replyProblems, send } from './verify';
+import { optionReader } from './cli-options';
 
 const USAGE = `usage: node --import tsx tools/bench/workers-cli.ts [--workers 1,2] [--rounds N] [--connections N] [--warmup S] [--duration S]
 
@@ -37,17 +38,7 @@ function cpuSeconds(pids: readonly number[]): number {
   return ticks / 100;
 }
 
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function positive(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a positive number, got "${value}"`);
-  return n;
-}
+const { fail, positive } = optionReader('workers-cli', USAGE);
 
 async function main(): Promise<void> {
   let values;
@@ -63,7 +54,7 @@ async function main(): Promise<void> {
       },
     }));
   } catch (error) {
-    fail((error as Error).message);
+    return fail((error as Error).message);
   }
   if (values.help) return void console.log(USAGE);
   const counts = values.workers.split(',').map((s) => s.trim());
