@@ -23,6 +23,8 @@ export interface BffConfig {
   redisUrl: string | undefined;
   /** Processes serving the port (node:cluster); 1: a single process, no cluster. */
   workers: number;
+  /** `QUERY_PLANNER`: who plans for the kit's executor. */
+  queryPlanner: 'apollo' | 'hive';
 }
 
 /**
@@ -31,7 +33,8 @@ export interface BffConfig {
  * `SUBGRAPH_URL_<NAME>` to move one subgraph, and `REGISTRY_URL` (+ `REGISTRY_POLL_MS`)
  * for registry mode (with usage reports to it: `USAGE_REPORTING=off` to stop them,
  * `REGISTRY_USAGE_TOKEN`, `USAGE_REPORT_INTERVAL_MS`), `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
- * for one per CPU) for processes sharing the port.
+ * for one per CPU) for processes sharing the port, `QUERY_PLANNER` (`apollo`, or `hive` for
+ * the Hive Router's planner behind the kit's executor).
  */
 export { readJwtConfig };
 
@@ -58,7 +61,14 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     jwt: readJwtConfig(env),
     redisUrl: readRedisUrl(env),
     workers: readWorkers(env),
+    queryPlanner: readQueryPlanner(env),
   };
+}
+
+function readQueryPlanner(env: Record<string, string | undefined>): BffConfig['queryPlanner'] {
+  const value = readString(env, 'QUERY_PLANNER', 'apollo');
+  if (value !== 'apollo' && value !== 'hive') throw new ConfigError(`QUERY_PLANNER must be "apollo" or "hive", got "${value}"`);
+  return value;
 }
 
 function readRedisUrl(env: Record<string, string | undefined>): string | undefined {

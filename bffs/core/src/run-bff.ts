@@ -87,6 +87,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       authenticate: createAuthenticator(config.jwt),
       devSignIn: config.mode === 'development' ? config.jwt : undefined,
       telemetry,
+      queryPlanner: config.queryPlanner,
     });
     if (usage && config.registryUrl && config.usageReporting) {
       const reporter = startUsageReporter({ recorder: usage, registryUrl: config.registryUrl, ...config.usageReporting, log: service.log, metrics: telemetry.metrics });

@@ -6,7 +6,7 @@ import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
 import type { BffMetrics } from '../server/bff-metrics';
 import type { OperationExecutor } from '../server/run-operation';
-import { createPlanExecutor } from './plan-executor';
+import { createPlanExecutor, type QueryPlannerName } from './plan-executor';
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -25,6 +25,8 @@ export interface GatewayOptions {
    * (for comparison, and as a way back should a plan ever need what only the stock one does).
    */
   planExecutor?: 'bff' | 'apollo';
+  /** Who plans for the kit's executor (plan-executor.ts). @default 'apollo' */
+  queryPlanner?: QueryPlannerName;
   /** Subgraph fetch metrics. */
   metrics?: BffMetrics;
 }
@@ -84,7 +86,7 @@ export function createGateway(options: GatewayOptions): KitGateway {
     },
   });
   let stockExecutor: ((requestContext: any) => Promise<any>) | undefined;
-  const planExecutor = createPlanExecutor(gateway, () => stockExecutor!);
+  const planExecutor = createPlanExecutor(gateway, () => stockExecutor!, { planner: options.queryPlanner });
   return {
     load: async () => {
       stockExecutor = (await gateway.load()).executor as typeof stockExecutor;

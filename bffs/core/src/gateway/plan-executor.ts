@@ -1,18 +1,21 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping';
 import { operationFromDocument, type FieldSelection, type Operation, type Schema } from '@apollo/federation-internals';
-import type { PlanNode, QueryPlan, QueryPlanner } from '@apollo/query-planner';
+import type { QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { sha256Hex } from '@bff/formats';
 import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { endSpan, type RequestTelemetry } from '@bff/platform';
 import { LruCache } from '../gate/lru-cache';
-import { executePlanNode, UnsupportedPlanError, type PlanExecutionContext } from './plan-node-runner';
+import { HivePlanner } from './hive-plan';
+import { executePlanNode, UnsupportedPlanError, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
 
 /** Everything worked out once per operation document and reused by every request that sends it. */
 interface PreparedOperation {
   definition: OperationDefinitionNode;
-  plan: QueryPlan;
+  plan: { node?: KitPlanNode };
+  /** Which planner made the plan (the Hive planner hands back to Apollo's what it cannot plan or the runner cannot run). */
+  plannedBy: QueryPlannerName;
   /** The operation as the result shaping reads it. */
   operation: Operation;
   /** Compiled result shaping; absent when the operation has introspection fields (the gateway's shaping answers those). */
@@ -22,12 +25,16 @@ interface PreparedOperation {
 }
 
 /** One loaded supergraph as the executor uses it. */
+/** Who plans: @apollo/query-planner, or the Hive Router's planner (hive-plan.ts) with Apollo's as its fallback. */
+export type QueryPlannerName = 'apollo' | 'hive';
+
 interface SupergraphView {
   /** The API schema (graphql-js): variables are coerced and introspection answered against it. */
   schema: GraphQLSchema;
   apiSchema: Schema;
   supergraphSchema: GraphQLSchema;
   queryPlanner: QueryPlanner;
+  supergraphSdl: string;
   /** Data sources by subgraph name. */
   services: Record<string, any>;
 }
@@ -38,6 +45,7 @@ interface GatewayInternals {
   apiSchema?: Schema;
   supergraphSchema?: GraphQLSchema;
   queryPlanner?: QueryPlanner;
+  supergraphSdl?: string;
   serviceMap: Record<string, { dataSource: any }>;
 }
 
@@ -72,7 +80,11 @@ export interface PlanExecutor {
  * - Variables are coerced against the API schema as the stock executor does, so a bad
  *   variable is refused before any subgraph is asked.
  */
-export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Executor, capacity = 1_000): PlanExecutor {
+export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Executor, options: { capacity?: number; planner?: QueryPlannerName } = {}): PlanExecutor {
+  const capacity = options.capacity ?? 1_000;
+  const plannerName = options.planner ?? 'apollo';
+  /** The Hive planner of each supergraph, built on first use (keyed like the plans, by Apollo's planner of the same supergraph). */
+  const hivePlanners = new WeakMap<QueryPlanner, HivePlanner>();
   const internals = gateway as unknown as GatewayInternals;
   /** Plans per supergraph (by its planner): a new supergraph's plans start from nothing, and a pinned executor keeps its own. */
   const plansByPlanner = new WeakMap<QueryPlanner, LruCache<string, PreparedOperation>>();
@@ -83,18 +95,35 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
   };
   /** What the gateway has loaded now, taken as one value; undefined before the first load. */
   const loadedView = (): SupergraphView | undefined => {
-    const { queryPlanner, apiSchema, supergraphSchema, schema } = internals;
-    if (!queryPlanner || !apiSchema || !supergraphSchema || !schema) return undefined;
-    return { queryPlanner, apiSchema, supergraphSchema, schema, services: servicesOf(queryPlanner, internals.serviceMap) };
+    const { queryPlanner, apiSchema, supergraphSchema, schema, supergraphSdl } = internals;
+    if (!queryPlanner || !apiSchema || !supergraphSchema || !schema || !supergraphSdl) return undefined;
+    return { queryPlanner, apiSchema, supergraphSchema, schema, supergraphSdl, services: servicesOf(queryPlanner, internals.serviceMap) };
   };
 
   let plansBuilt = 0;
-  const prepare = (view: SupergraphView, document: DocumentNode, operationName: string | null | undefined, definition: OperationDefinitionNode): PreparedOperation => {
+  const hivePlan = (view: SupergraphView, query: string, operationName: string | null | undefined, operation: Operation): { node?: KitPlanNode } | undefined => {
+    // Introspection is answered by the shaping, mutations and anything with @defer keep Apollo's plans.
+    if (plannerName !== 'hive' || hasIntrospection(operation) || operation.rootKind !== 'query') return undefined;
+    let planner = hivePlanners.get(view.queryPlanner);
+    if (!planner) hivePlanners.set(view.queryPlanner, (planner = new HivePlanner(view.supergraphSdl)));
+    try {
+      const node = planner.plan(query, operationName);
+      return isRunnable(node) ? { node } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const prepare = (view: SupergraphView, query: string, document: DocumentNode, operationName: string | null | undefined, definition: OperationDefinitionNode): PreparedOperation => {
     plansBuilt += 1;
-    const planned = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined });
-    const plan = view.queryPlanner.buildQueryPlan(planned);
     const operation = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined, validate: false });
-    return { definition, plan, operation, runnable: isRunnable(plan), shape: hasIntrospection(operation) ? undefined : compileResponseShaper(operation) };
+    const shape = hasIntrospection(operation) ? undefined : compileResponseShaper(operation);
+    const fromHive = hivePlan(view, query, operationName, operation);
+    if (fromHive) return { definition, plan: fromHive, plannedBy: 'hive', operation, runnable: true, shape };
+    const planned = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined });
+    const plan: QueryPlan = view.queryPlanner.buildQueryPlan(planned);
+    // A subscription's plan is not the runner's: isRunnable sends it to the gateway's executor.
+    const node = plan.node as KitPlanNode | undefined;
+    return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: isRunnable(node), shape };
   };
 
   // The queryHash: the sha256 of the query text.
@@ -112,7 +141,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     span?.setAttribute('plan.cached', entry !== undefined);
     if (!entry) {
       try {
-        entry = prepare(view, document, request.operationName, definition);
+        entry = prepare(view, requestContext.source ?? request.query, document, request.operationName, definition);
       } catch (error) {
         endSpan(span, error);
         throw error;
@@ -138,7 +167,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     const unshaped: Record<string, any> = Object.create(null);
     if (entry.plan.node) {
       try {
-        await executePlanNode(context, entry.plan.node as PlanNode, [], unshaped, unshaped);
+        await executePlanNode(context, entry.plan.node, [], unshaped, unshaped);
       } catch (error) {
         if (error instanceof UnsupportedPlanError) return fallback()(requestContext);
         throw error;
@@ -178,7 +207,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       const definitions = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
       const definition = operationName ? definitions.find((d) => d.name?.value === operationName) : definitions[0];
       if (!definition) throw new Error(`no operation ${operationName ?? ''} in the document`);
-      const entry = prepare(view, document, operationName, definition);
+      const entry = prepare(view, query, document, operationName, definition);
       const hash = sha256Hex(query);
       const plans = plansOf(view);
       plans.set(keyOf(hash, operationName), entry);
@@ -203,8 +232,8 @@ function servicesOf(planner: QueryPlanner, serviceMap: Record<string, { dataSour
   return services;
 }
 
-function isRunnable(plan: QueryPlan): boolean {
-  const known = new Set(['Sequence', 'Parallel', 'Flatten', 'Fetch', 'Condition']);
+function isRunnable(root: KitPlanNode | undefined): boolean {
+  const known = new Set(['Sequence', 'Parallel', 'Flatten', 'Fetch', 'BatchFetch', 'Condition']);
   const visit = (node: any): boolean => {
     if (!node) return true;
     if (!known.has(node.kind)) return false;
@@ -213,7 +242,7 @@ function isRunnable(plan: QueryPlan): boolean {
     if (node.kind === 'Condition') return visit(node.ifClause) && visit(node.elseClause);
     return true;
   };
-  return visit(plan.node);
+  return visit(root);
 }
 
 /** An introspection field (`__schema`, `__type`) of the operation, answered from the API schema. */

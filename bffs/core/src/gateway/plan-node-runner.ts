@@ -1,10 +1,34 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { isObjectOfType, applyRewrites } from '@apollo/gateway/dist/dataRewrites';
-import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 
 /** Executes query plans whose nodes this file knows; anything else is someone else's to run. */
 export class UnsupportedPlanError extends Error {}
+
+/**
+ * Entity fetches to one subgraph that the Hive planner merged into one request: one aliased
+ * `_entities` field per alias, each with its own representations variable, gathered from
+ * every path the alias lists (from the root of the result).
+ */
+export interface BatchFetchNode {
+  kind: 'BatchFetch';
+  serviceName: string;
+  variableUsages?: string[];
+  operation: string;
+  operationName?: string;
+  aliases: {
+    alias: string;
+    representationsVariable: string;
+    paths: string[][];
+    requires: QueryPlanSelectionNode[];
+    inputRewrites?: FetchDataRewrite[];
+    outputRewrites?: FetchDataRewrite[];
+  }[];
+}
+
+/** What the runner runs: @apollo/query-planner's nodes, and the Hive planner's BatchFetch (hive-plan.ts). */
+export type KitPlanNode = PlanNode | BatchFetchNode;
 
 type Path = (string | number)[];
 type ResponsePathElement = string | number;
@@ -29,7 +53,7 @@ export interface PlanExecutionContext {
  * The result is the unshaped tree (fields fetched only as keys or @requires inputs are still
  * in it); shaping to the client's selection set happens afterwards.
  */
-export async function executePlanNode(context: PlanExecutionContext, node: PlanNode, path: Path, data: Data, fullResult: Data): Promise<void> {
+export async function executePlanNode(context: PlanExecutionContext, node: KitPlanNode, path: Path, data: Data, fullResult: Data): Promise<void> {
   switch (node.kind) {
     case 'Sequence':
       for (const child of node.nodes) await executePlanNode(context, child, path, data, fullResult);
@@ -38,10 +62,17 @@ export async function executePlanNode(context: PlanExecutionContext, node: PlanN
       await Promise.all(node.nodes.map((child) => executePlanNode(context, child, path, data, fullResult)));
       return;
     case 'Flatten': {
-      const target = valuesAtPath(data, node.path);
+      const target = valuesAtPath(context.supergraphSchema, data, node.path);
       if (target === undefined || target === null) return;
       return executePlanNode(context, node.node, [...path, ...node.path], target, fullResult);
     }
+    case 'BatchFetch':
+      try {
+        await executeBatchFetch(context, node, fullResult);
+      } catch (error) {
+        context.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message ?? String(error), { originalError: error as Error }));
+      }
+      return;
     case 'Fetch':
       try {
         await executeFetch(context, node, path, data, fullResult);
@@ -60,21 +91,36 @@ export async function executePlanNode(context: PlanExecutionContext, node: PlanN
   }
 }
 
-/** The values at `path` below `value`; `@` steps into every element of a list (lists of lists flatten). */
-function valuesAtPath(value: any, path: readonly ResponsePathElement[], from = 0): any {
+const TYPE_CONDITION = '... on ';
+
+/** Whether `value` is of one of the types a `... on A,B` path step names (Hive plans' type conditions). */
+function matchesTypeCondition(schema: GraphQLSchema, value: any, step: string): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  for (const type of step.slice(TYPE_CONDITION.length).split(',')) if (isObjectOfType(schema, value, type)) return true;
+  return false;
+}
+
+/**
+ * The values at `path` below `value`; `@` steps into every element of a list (lists of lists
+ * flatten); `... on A,B` keeps only the values of those types.
+ */
+function valuesAtPath(schema: GraphQLSchema, value: any, path: readonly ResponsePathElement[], from = 0): any {
   if (from === path.length || value === null || value === undefined) return value;
   const step = path[from]!;
   if (step === '@') {
     if (!Array.isArray(value)) return undefined;
     const out: any[] = [];
     for (const element of value) {
-      const inner = valuesAtPath(element, path, from + 1);
+      const inner = valuesAtPath(schema, element, path, from + 1);
       if (Array.isArray(inner)) for (const item of inner) out.push(item);
       else out.push(inner);
     }
     return out;
   }
-  return valuesAtPath(value[step], path, from + 1);
+  if (typeof step === 'string' && step.startsWith(TYPE_CONDITION)) {
+    return matchesTypeCondition(schema, value, step) ? valuesAtPath(schema, value, path, from + 1) : undefined;
+  }
+  return valuesAtPath(schema, value[step], path, from + 1);
 }
 
 async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, path: Path, data: any, fullResult: Data): Promise<void> {
@@ -102,16 +148,7 @@ async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, pat
     return;
   }
 
-  const representations: Data[] = [];
-  const owners: number[] = [];
-  for (let index = 0; index < entities.length; index++) {
-    const representation = selectRequired(context.supergraphSchema, entities[index], fetch.requires);
-    if (representation && representation.__typename) {
-      if (fetch.inputRewrites) applyRewrites(context.supergraphSchema, fetch.inputRewrites, representation);
-      representations.push(representation);
-      owners.push(index);
-    }
-  }
+  const { representations, owners } = collectRepresentations(context.supergraphSchema, entities, fetch.requires, fetch.inputRewrites);
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
   variables.representations = representations;
@@ -119,21 +156,106 @@ async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, pat
   let entityPaths: Path[] | undefined;
   reportErrors(context, fetch, reply.errors, (errorPath) => {
     if (!errorPath || typeof errorPath[1] !== 'number') return errorPath ? [...path, ...errorPath] : undefined;
-    entityPaths ??= pathsOfEntities(fullResult, path);
-    const owner = owners[errorPath[1]];
+    entityPaths ??= pathsOfEntities(context.supergraphSchema, fullResult, path);
+    const owner = owners[errorPath[1]]?.[0];
     return [...(owner === undefined ? path : (entityPaths[owner] ?? path)), ...errorPath.slice(2)];
   });
   const received = reply.data?._entities;
   if (!reply.data) return;
-  if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  mergeEntities(context.supergraphSchema, received, '_entities', representations.length, owners, entities, fetch.outputRewrites);
+}
+
+/**
+ * Each entity's representation (its @requires or key selection, rewritten), each distinct
+ * representation once: `owners[i]` lists the entities (by index) that representation `i`
+ * stands for, so an entity that appears at several places in the result is fetched once.
+ */
+function collectRepresentations(schema: GraphQLSchema, entities: readonly Data[], requires: readonly QueryPlanSelectionNode[], inputRewrites: readonly FetchDataRewrite[] | undefined): { representations: Data[]; owners: number[][] } {
+  const representations: Data[] = [];
+  const owners: number[][] = [];
+  const seen = new Map<string, number>();
+  for (let index = 0; index < entities.length; index++) {
+    const representation = selectRequired(schema, entities[index], requires);
+    if (!representation || !representation.__typename) continue;
+    if (inputRewrites) applyRewrites(schema, inputRewrites as FetchDataRewrite[], representation);
+    const key = JSON.stringify(representation);
+    const known = seen.get(key);
+    if (known !== undefined) {
+      owners[known]!.push(index);
+      continue;
+    }
+    seen.set(key, representations.length);
+    representations.push(representation);
+    owners.push([index]);
+  }
+  return { representations, owners };
+}
+
+/** A reply's entities merged into the entities each representation stands for. */
+function mergeEntities(schema: GraphQLSchema, received: unknown, field: string, expected: number, owners: readonly number[][], entities: readonly Data[], outputRewrites: readonly FetchDataRewrite[] | undefined): void {
+  if (!Array.isArray(received)) throw new Error(`Expected "data.${field}" in response to be an array`);
+  if (received.length !== expected) throw new Error(`Expected "data.${field}" to contain ${expected} elements`);
   for (let i = 0; i < received.length; i++) {
     const entity = received[i];
     if (!entity) continue;
-    const target = entities[owners[i]!]!;
-    if (!entity.__typename) entity.__typename = target.__typename;
-    if (fetch.outputRewrites) applyRewrites(context.supergraphSchema, fetch.outputRewrites, entity);
-    deepMerge(target, entity);
+    const targets = owners[i]!;
+    if (!entity.__typename) entity.__typename = entities[targets[0]!]!.__typename;
+    if (outputRewrites) applyRewrites(schema, outputRewrites as FetchDataRewrite[], entity);
+    for (const target of targets) deepMerge(entities[target]!, entity);
+  }
+}
+
+/**
+ * A BatchFetch: per alias, the entities at each of its paths (from the root), their distinct
+ * representations in the alias's own variable; one request for all aliases; each alias's
+ * reply merged into its entities.
+ */
+async function executeBatchFetch(context: PlanExecutionContext, batch: BatchFetchNode, root: Data): Promise<void> {
+  const service = context.services[batch.serviceName];
+  if (!service) throw new Error(`Couldn't find service with name "${batch.serviceName}"`);
+  const schema = context.supergraphSchema;
+  const variables: Record<string, unknown> = {};
+  for (const name of batch.variableUsages ?? []) {
+    const value = context.variables[name];
+    if (value !== undefined) variables[name] = value;
+  }
+  const groups = batch.aliases.map((alias) => {
+    const entities: Data[] = [];
+    /** Where each entity is in the result, worked out only if an error needs it: [path index, position among that path's values]. */
+    const places: [number, number][] = [];
+    alias.paths.forEach((path, pathIndex) => {
+      const found = valuesAtPath(schema, root, path);
+      const list = Array.isArray(found) ? found : found === undefined || found === null ? [] : [found];
+      // Positions count non-null values only, as pathsOfEntities lists them.
+      let position = 0;
+      for (const entity of list) {
+        if (entity === null || entity === undefined) continue;
+        entities.push(entity);
+        places.push([pathIndex, position++]);
+      }
+    });
+    const { representations, owners } = collectRepresentations(schema, entities, alias.requires, alias.inputRewrites);
+    variables[alias.representationsVariable] = representations;
+    return { alias, entities, places, representations, owners };
+  });
+  if (groups.every((group) => group.representations.length === 0)) return;
+  const fetch = { serviceName: batch.serviceName, operation: batch.operation, operationName: batch.operationName } as FetchNode;
+  const reply = await send(context, service, fetch, variables, []);
+  const pathsByAlias = new Map<string, Path[][]>();
+  reportErrors(context, fetch, reply.errors, (errorPath) => {
+    const group = errorPath && groups.find((g) => g.alias.alias === errorPath[0]);
+    if (!group || typeof errorPath![1] !== 'number') return errorPath ? [...errorPath] : undefined;
+    const owner = group.owners[errorPath![1]]?.[0];
+    if (owner === undefined) return [...errorPath!];
+    let paths = pathsByAlias.get(group.alias.alias);
+    if (!paths) pathsByAlias.set(group.alias.alias, (paths = group.alias.paths.map((path) => pathsOfEntities(schema, root, path))));
+    const [pathIndex, position] = group.places[owner]!;
+    return [...(paths[pathIndex]?.[position] ?? []), ...errorPath!.slice(2)];
+  });
+  if (!reply.data) return;
+  for (const group of groups) {
+    if (group.representations.length === 0) continue;
+    mergeEntities(schema, reply.data[group.alias.alias], group.alias.alias, group.representations.length, group.owners, group.entities, group.alias.outputRewrites);
   }
 }
 
@@ -190,21 +312,25 @@ function selectRequired(schema: GraphQLSchema, source: any, selections: readonly
 }
 
 /** Where each non-null value at `path` sits in the response, in the order valuesAtPath lists them. */
-function pathsOfEntities(root: any, path: readonly ResponsePathElement[]): Path[] {
+function pathsOfEntities(schema: GraphQLSchema, root: any, path: readonly ResponsePathElement[]): Path[] {
   const out: Path[] = [];
   const walk = (value: any, at: Path, from: number) => {
     if (value === null || value === undefined) return;
+    const step = path[from];
+    if (typeof step === 'string' && step.startsWith(TYPE_CONDITION)) {
+      if (matchesTypeCondition(schema, value, step)) walk(value, at, from + 1);
+      return;
+    }
     if (from === path.length) {
       if (Array.isArray(value)) value.forEach((element, index) => element !== null && element !== undefined && out.push([...at, index]));
       else out.push(at);
       return;
     }
-    const step = path[from]!;
     if (step === '@') {
       if (Array.isArray(value)) value.forEach((element, index) => walk(element, [...at, index], from + 1));
       return;
     }
-    walk(value[step], [...at, step], from + 1);
+    walk(value[step!], [...at, step!], from + 1);
   };
   walk(root, [], 0);
   return out;

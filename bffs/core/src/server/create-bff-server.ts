@@ -5,6 +5,7 @@ import { devSignInRoutes } from '../auth/dev-sign-in';
 import type { BffMode } from '../bff-mode';
 import type { ExperienceSubgraph } from '../experience';
 import { createGateway } from '../gateway/create-gateway';
+import type { QueryPlannerName } from '../gateway/plan-executor';
 import { memoryApqStore, type ApqStore } from '../persisted/apq-store';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { createBffMetrics } from './bff-metrics';
@@ -40,6 +41,8 @@ export interface BffServerOptions {
   devSignIn?: JwtConfig;
   /** Who runs query plans (see create-gateway.ts). @default 'bff' */
   planExecutor?: 'bff' | 'apollo';
+  /** Who plans for the kit's executor: @apollo/query-planner or the Hive Router's planner (gateway/hive-plan.ts). @default 'apollo' */
+  queryPlanner?: QueryPlannerName;
   /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
   telemetry?: ServiceTelemetry;
   /** Counts the operations that ran, for the registry's usage reports (`usage/`). @default none */
