@@ -66,7 +66,7 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
 }
 
 function readQueryPlanner(env: Record<string, string | undefined>): BffConfig['queryPlanner'] {
-  const value = readString(env, 'QUERY_PLANNER', 'apollo');
+  const value = readString(env, 'QUERY_PLANNER', 'hive');
   if (value !== 'apollo' && value !== 'hive') throw new ConfigError(`QUERY_PLANNER must be "apollo" or "hive", got "${value}"`);
   return value;
 }

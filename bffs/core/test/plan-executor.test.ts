@@ -14,13 +14,14 @@ const operation = clientOperation;
  */
 describe("the kit's plan executor answers as stock @apollo/gateway's", () => {
   let stack: TestStack;
-  const bffs: Record<string, { kit: TestBff; stock: TestBff }> = {};
+  const bffs: Record<string, { kit: TestBff; hive: TestBff; stock: TestBff }> = {};
 
   beforeAll(async () => {
     stack = await startTestStack();
     for (const definition of [webBff, mobileBff]) {
       bffs[definition.policy.name] = {
-        kit: await stack.bff(definition, 'development', { planExecutor: 'bff' }),
+        kit: await stack.bff(definition, 'development', { planExecutor: 'bff', queryPlanner: 'apollo' }),
+        hive: await stack.bff(definition, 'development', { planExecutor: 'bff', queryPlanner: 'hive' }),
         stock: await stack.bff(definition, 'development', { planExecutor: 'apollo' }),
       };
     }
@@ -58,10 +59,12 @@ describe("the kit's plan executor answers as stock @apollo/gateway's", () => {
 
   test.each(cases)('%s: %s', async (client, _title, make) => {
     const { body, headers } = await make();
-    const [kit, stock] = await Promise.all([bffs[client]!.kit.post(body, headers), bffs[client]!.stock.post(body, headers)]);
-    expect(kit.status).toBe(stock.status);
-    expect(JSON.stringify(kit.body)).toBe(JSON.stringify(stock.body));
-    expect(kit.headers.get('cache-control')).toBe(stock.headers.get('cache-control'));
+    const [kit, hive, stock] = await Promise.all([bffs[client]!.kit.post(body, headers), bffs[client]!.hive.post(body, headers), bffs[client]!.stock.post(body, headers)]);
+    for (const ours of [kit, hive]) {
+      expect(ours.status).toBe(stock.status);
+      expect(JSON.stringify(ours.body)).toBe(JSON.stringify(stock.body));
+      expect(ours.headers.get('cache-control')).toBe(stock.headers.get('cache-control'));
+    }
   });
 
   test('with a subgraph down, both answer the same partial data and errors', async () => {
@@ -69,16 +72,45 @@ describe("the kit's plan executor answers as stock @apollo/gateway's", () => {
     try {
       reviews.mode = 'reset';
       const subgraphUrls = { ...stack.subgraphUrls, reviews: reviews.url };
-      const kit = await stack.bff(webBff, 'development', { planExecutor: 'bff', subgraphUrls });
+      const kit = await stack.bff(webBff, 'development', { planExecutor: 'bff', queryPlanner: 'apollo', subgraphUrls });
+      const hive = await stack.bff(webBff, 'development', { planExecutor: 'bff', queryPlanner: 'hive', subgraphUrls });
       const stock = await stack.bff(webBff, 'development', { planExecutor: 'apollo', subgraphUrls });
       const body = { query: '{ products(first: 3) { nodes { name ratingSummary { average histogram { stars } } reviews(first: 1) { nodes { id author { name } } } } } }' };
-      const [a, b] = await Promise.all([kit.post(body), stock.post(body)]);
+      const [a, h, b] = await Promise.all([kit.post(body), hive.post(body), stock.post(body)]);
       expect(a.body.errors.length).toBeGreaterThan(0);
       expect(JSON.stringify(a.body)).toBe(JSON.stringify(b.body));
+      expect(JSON.stringify(h.body)).toBe(JSON.stringify(b.body));
     } finally {
       await reviews.stop();
     }
   });
+
+  test("the Hive planner's plans send fewer subgraph fetches: one request for a level's entities at several paths", async () => {
+    // Two lists of products (the first three in both) whose ratings come from reviews: Apollo's
+    // plan fetches each list's ratings on its own; the Hive planner's asks reviews once, for the
+    // five distinct products.
+    const query = '{ a: products(first: 3) { nodes { name ratingSummary { count } } } b: products(first: 5) { nodes { sku ratingSummary { average } } } }';
+    const fetchesOf = async (bff: TestBff) => {
+      const before = await subgraphOperations();
+      const answer = await bff.post({ query });
+      expect(answer.body.errors).toBeUndefined();
+      return { fetches: (await subgraphOperations()) - before, body: JSON.stringify(answer.body) };
+    };
+    const apollo = await fetchesOf(bffs.web!.kit);
+    const hive = await fetchesOf(bffs.web!.hive);
+    expect(hive.body).toBe(apollo.body);
+    expect(hive.fetches).toBeLessThan(apollo.fetches);
+  });
+
+  /** Operations the five subgraphs have answered so far (each subgraph fetch is one). */
+  const subgraphOperations = async () => {
+    let total = 0;
+    for (const subgraph of Object.values(stack.subgraphs)) {
+      const text = await (await fetch(`${subgraph.url}/metrics`)).text();
+      for (const line of text.split('\n')) if (line.startsWith('graphql_operations_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  };
 
   test('deepMerge merges objects key by key and lists element by element, in place', () => {
     const target = { a: 1, b: { c: 2, list: [{ x: 1 }, { x: 2 }] }, keep: 'yes' };

@@ -25,7 +25,7 @@ export interface GatewayOptions {
    * (for comparison, and as a way back should a plan ever need what only the stock one does).
    */
   planExecutor?: 'bff' | 'apollo';
-  /** Who plans for the kit's executor (plan-executor.ts). @default 'apollo' */
+  /** Who plans for the kit's executor (plan-executor.ts). @default 'hive' */
   queryPlanner?: QueryPlannerName;
   /** Subgraph fetch metrics. */
   metrics?: BffMetrics;

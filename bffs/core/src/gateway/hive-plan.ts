@@ -21,7 +21,7 @@ export class HivePlanner {
   }
 
   plan(query: string, operationName: string | null | undefined): KitPlanNode | undefined {
-    const plan = this.planner.plan(query, operationName ?? null, NO_OVERRIDE_LABELS, 0);
+    const plan = this.planner.plan(query, operationName || null, NO_OVERRIDE_LABELS, 0);
     return plan.node ? convertNode(plan.node) : undefined;
   }
 }

@@ -82,7 +82,7 @@ export interface PlanExecutor {
  */
 export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Executor, options: { capacity?: number; planner?: QueryPlannerName } = {}): PlanExecutor {
   const capacity = options.capacity ?? 1_000;
-  const plannerName = options.planner ?? 'apollo';
+  const plannerName = options.planner ?? 'hive';
   /** The Hive planner of each supergraph, built on first use (keyed like the plans, by Apollo's planner of the same supergraph). */
   const hivePlanners = new WeakMap<QueryPlanner, HivePlanner>();
   const internals = gateway as unknown as GatewayInternals;

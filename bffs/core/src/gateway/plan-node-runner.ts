@@ -178,7 +178,7 @@ function collectRepresentations(schema: GraphQLSchema, entities: readonly Data[]
     const representation = selectRequired(schema, entities[index], requires);
     if (!representation || !representation.__typename) continue;
     if (inputRewrites) applyRewrites(schema, inputRewrites as FetchDataRewrite[], representation);
-    const key = JSON.stringify(representation);
+    const key = representationKey(representation);
     const known = seen.get(key);
     if (known !== undefined) {
       owners[known]!.push(index);
@@ -189,6 +189,20 @@ function collectRepresentations(schema: GraphQLSchema, entities: readonly Data[]
     owners.push([index]);
   }
   return { representations, owners };
+}
+
+/**
+ * A key equal for equal representations. Most are flat (a typename and key fields), keyed
+ * without JSON; one with nested values (a composite key, @requires inputs) falls back to JSON.
+ */
+function representationKey(representation: Data): string {
+  let key = '';
+  for (const name in representation) {
+    const value = representation[name];
+    if (value !== null && typeof value === 'object') return JSON.stringify(representation);
+    key += `${name}\u0000${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'o'}${value}\u0001`;
+  }
+  return key;
 }
 
 /** A reply's entities merged into the entities each representation stands for. */

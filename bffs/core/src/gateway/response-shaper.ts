@@ -41,10 +41,25 @@ interface Run {
   variables: Record<string, unknown>;
   errors: GraphQLError[];
   path: (string | number)[];
+  /**
+   * What the last UpdateValue found besides its value, set on every return: the value is an
+   * invalid null (it must bubble up), and an error was reported for it. Kept here rather than
+   * in a result object per value, which on an 88 KB reply was a large share of the garbage.
+   */
+  invalid: boolean;
+  hasErrors: boolean;
 }
 /** Fills `output` from `input`; false means a null must bubble up to the parent. */
 type ApplySelections = (input: any, output: any, parentType: NamedType, run: Run) => boolean;
-type UpdateValue = (output: any, input: any, parentType: NamedType, run: Run) => { updated: any; invalid?: boolean; hasErrors?: boolean };
+/** The value to write at one place of the response; sets `run.invalid` and `run.hasErrors`. */
+type UpdateValue = (output: any, input: any, parentType: NamedType, run: Run) => any;
+
+/** Sets the flags of the value being returned (see Run) and returns it. */
+function settle(run: Run, value: any, invalid: boolean, hasErrors: boolean): any {
+  run.invalid = invalid;
+  run.hasErrors = hasErrors;
+  return value;
+}
 
 const NULL_BUBBLE = false;
 
@@ -68,7 +83,7 @@ export function compileResponseShaper(operation: Operation): ResponseShaper {
   const applyRoot = compileSelectionSet(operation.selectionSet, schema, typeConditionApplies);
   return (input, variables) => {
     if (!input) return { data: input, errors: [] };
-    const run: Run = { variables: { ...defaults, ...variables }, errors: [], path: [] };
+    const run: Run = { variables: { ...defaults, ...variables }, errors: [], path: [], invalid: false, hasErrors: false };
     const data = Object.create(null);
     const ok = applyRoot(input, data, root, run);
     return { data: ok ? data : null, errors: run.errors };
@@ -140,10 +155,9 @@ function compileField(
   return (input, output, parentType, run) => {
     const inputValue = Object.hasOwn(input, responseName) ? (input[responseName] ?? null) : null;
     run.path.push(responseName);
-    const { updated, invalid } = update(output[responseName], inputValue, parentType, run);
-    output[responseName] = updated;
+    output[responseName] = update(output[responseName], inputValue, parentType, run);
     run.path.pop();
-    return !invalid;
+    return !run.invalid;
   };
 }
 
@@ -157,68 +171,67 @@ function compileValue(type: Type, subselections: ApplySelections | undefined, sc
     const inner = compileValue(type.ofType, subselections, schema);
     const innerName = type.ofType.toString();
     return (output, input, parentType, run) => {
-      if (output === null || (output !== undefined && !subselections)) return { updated: output };
-      const { updated, hasErrors } = inner(output, input, parentType, run);
+      if (output === null || (output !== undefined && !subselections)) return settle(run, output, false, false);
+      const updated = inner(output, input, parentType, run);
       if (updated === null) {
-        if (!hasErrors) {
+        if (!run.hasErrors) {
           run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Cannot return null for non-nullable ${describeLast(run.path, innerName, parentType)}.`, { path: [...run.path] }));
         }
-        return { updated, invalid: true, hasErrors: true };
+        return settle(run, updated, true, true);
       }
-      return { updated };
+      return settle(run, updated, false, false);
     };
   }
   if (isListType(type)) {
     const element = compileValue(type.ofType, subselections, schema);
     return (output, input, parentType, run) => {
-      if (output === null || (output !== undefined && !subselections)) return { updated: output };
-      if (input === null) return { updated: null };
+      if (output === null || (output !== undefined && !subselections)) return settle(run, output, false, false);
+      if (input === null) return settle(run, null, false, false);
       if (!Array.isArray(input)) throw new Error(`Invalid non-list value ${input} returned by subgraph for list type ${type}`);
-      const outputs: any[] = output === undefined ? new Array(input.length).fill(undefined) : output;
+      const outputs: any[] | undefined = output;
       let nullify = false;
       let hasErrors = false;
       const updated = new Array(input.length);
       for (let index = 0; index < input.length; index++) {
         run.path.push(index);
-        const result = element(outputs[index], input[index], parentType, run);
+        updated[index] = element(outputs === undefined ? undefined : outputs[index], input[index], parentType, run);
         run.path.pop();
-        nullify ||= !!result.invalid;
-        hasErrors ||= !!result.hasErrors;
-        updated[index] = result.updated;
+        nullify ||= run.invalid;
+        hasErrors ||= run.hasErrors;
       }
-      return { updated: nullify ? null : updated, hasErrors };
+      return settle(run, nullify ? null : updated, false, hasErrors);
     };
   }
   if (isCompositeType(type)) {
     const apply = subselections!;
     return (output, input, parentType, run) => {
-      if (output === null) return { updated: output };
-      if (input === null) return { updated: null };
+      if (output === null) return settle(run, output, false, false);
+      if (input === null) return settle(run, null, false, false);
       const typename = input.__typename;
       let objectType: NamedType = type;
       if (typename) {
         const named = schema.type(typename);
         if (!named || !isCompositeType(named)) {
           run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${describeLast(run.path, type.toString(), parentType)}.`, { path: [...run.path] }));
-          return { updated: null, hasErrors: true };
+          return settle(run, null, false, true);
         }
         objectType = named;
       }
       const target = output === undefined ? Object.create(null) : output;
       const ok = apply(input, target, objectType, run);
-      return { updated: ok ? target : null, hasErrors: !ok };
+      return settle(run, ok ? target : null, false, !ok);
     };
   }
   const valid = leafValidator(type as NamedType, schema);
   const name = type.toString();
   return (output, input, parentType, run) => {
-    if (output === null || output !== undefined) return { updated: output };
-    if (input === null) return { updated: null };
+    if (output === null || output !== undefined) return settle(run, output, false, false);
+    if (input === null) return settle(run, null, false, false);
     if (!valid(input)) {
       run.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid value found for ${describeLast(run.path, name, parentType)}.`, { path: [...run.path] }));
-      return { updated: null, hasErrors: true };
+      return settle(run, null, false, true);
     }
-    return { updated: input };
+    return settle(run, input, false, false);
   };
 }
 
@@ -231,7 +244,8 @@ function leafValidator(type: NamedType, schema: Schema): (value: unknown) => boo
   const enumValues = isEnumType(type) ? new Set(type.values.map((v) => v.name)) : undefined;
   return (value) => {
     if (typeof value === 'boolean') return isBoolean;
-    if (typeof value === 'number' && Number.isFinite(value)) return isInt ? /^-?(?:0|[1-9][0-9]*)$/.test(String(value)) : isFloat;
+    // An integer is what prints without a fraction or an exponent (below 1e21), as federation-internals tests it.
+    if (typeof value === 'number' && Number.isFinite(value)) return isInt ? Number.isInteger(value) && Math.abs(value) < 1e21 : isFloat;
     if (typeof value === 'string') return enumValues ? enumValues.has(value) : type !== schema.booleanType() && type !== schema.intType() && type !== schema.floatType();
     return false;
   };

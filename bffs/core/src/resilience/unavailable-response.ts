@@ -19,8 +19,8 @@ const MESSAGE = 'This data is unavailable right now; the rest of the response is
  * decides what a card without a rating looks like.
  *
  * Paths are relative to the fetch, as a subgraph's own errors are: `[rootField]` for a root
- * fetch, `['_entities', i, field]` for an entity fetch; the gateway maps them to the
- * entity's place in the response.
+ * fetch, `['_entities', i, field]` for an entity fetch (`[alias, i, field]` in a batch of
+ * aliased `_entities` fields); the runner maps them to the entity's place in the response.
  */
 export function unavailableResponse(request: { query?: string; variables?: Record<string, unknown> }, document?: DocumentNode): GatewayGraphQLResponse {
   const operation = (document ?? parseOrUndefined(request.query))?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
@@ -36,14 +36,25 @@ export function unavailableResponse(request: { query?: string; variables?: Recor
     return data;
   };
 
-  let data: Record<string, unknown> | undefined;
-  if (Array.isArray(representations)) {
-    const entitiesField = rootSelections?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities');
-    const entities = representations.map((representation: { __typename?: string }, index) => ({
-      __typename: representation?.__typename,
-      ...nulls(entitiesField?.selectionSet, representation?.__typename, ['_entities', index]),
-    }));
-    data = { _entities: entities };
+  // Entity fetches: one `_entities` field, or several aliased ones in a batch (the Hive
+  // planner's BatchFetch), each with the representations of its own variable.
+  const entityFields = rootSelections?.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === '_entities') ?? [];
+  let data: Record<string, unknown>;
+  if (entityFields.length > 0) {
+    data = {};
+    for (const field of entityFields) {
+      const argument = field.arguments?.find((a) => a.name.value === 'representations');
+      const variable = argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : 'representations';
+      const list = request.variables?.[variable];
+      const responseName = field.alias?.value ?? '_entities';
+      data[responseName] = (Array.isArray(list) ? list : []).map((representation: { __typename?: string }, index: number) => ({
+        __typename: representation?.__typename,
+        ...nulls(field.selectionSet, representation?.__typename, [responseName, index]),
+      }));
+    }
+  } else if (Array.isArray(representations)) {
+    // The document could not be read: the representations say how many entities to answer.
+    data = { _entities: representations.map((representation: { __typename?: string }) => ({ __typename: representation?.__typename })) };
   } else {
     data = nulls(rootSelections, undefined, []);
   }

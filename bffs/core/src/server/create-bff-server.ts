@@ -41,7 +41,7 @@ export interface BffServerOptions {
   devSignIn?: JwtConfig;
   /** Who runs query plans (see create-gateway.ts). @default 'bff' */
   planExecutor?: 'bff' | 'apollo';
-  /** Who plans for the kit's executor: @apollo/query-planner or the Hive Router's planner (gateway/hive-plan.ts). @default 'apollo' */
+  /** Who plans for the kit's executor: @apollo/query-planner or the Hive Router's planner (gateway/hive-plan.ts). @default 'hive' */
   queryPlanner?: QueryPlannerName;
   /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
   telemetry?: ServiceTelemetry;
