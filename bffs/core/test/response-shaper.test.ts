@@ -26,6 +26,9 @@ describe('compiled response shaping = @apollo/gateway result shaping', () => {
     ['an unknown __typename', '{ maybe { id } }', { maybe: { __typename: 'Ghost', id: '1' } }],
     ['@skip and @include with variables and literals', 'query ($s: Boolean!, $i: Boolean = true) { maybe { id @skip(if: $s) name @include(if: $i) status @include(if: false) } }', { maybe: { id: '1', name: 'n', status: 'ON' } }, { s: true }],
     ['missing input', '{ maybe { id } }', null],
+    // Response objects are plain objects: an alias that is not an ordinary key on one must still be a key of the reply.
+    ['an alias __proto__', '{ __proto__: maybe { __proto__: id name } }', JSON.parse('{"__proto__": {"__proto__": "1", "name": "n"}}')],
+    ['integers too large to print without an exponent are not Int', '{ count id }', { count: 1e21, id: 123456789012 }],
   ];
 
   test.each(cases)('%s', (_title, query, input, variables = {}) => {
@@ -34,5 +37,11 @@ describe('compiled response shaping = @apollo/gateway result shaping', () => {
     const actual = compileResponseShaper(operation)(input, variables);
     expect(JSON.stringify(actual.data)).toBe(JSON.stringify(expected.data));
     expect(actual.errors.map((e) => [e.message, e.path])).toEqual(expected.errors.map((e) => [e.message, e.path]));
+  });
+
+  test('an alias __proto__ is a key of the reply, not a prototype', () => {
+    const operation = parseOperation(schema, '{ __proto__: maybe { __proto__: id } }');
+    const actual = compileResponseShaper(operation)(JSON.parse('{"__proto__": {"__proto__": "1"}}'), {});
+    expect(JSON.stringify(actual.data)).toBe('{"__proto__":{"__proto__":"1"}}');
   });
 });
