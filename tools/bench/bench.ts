@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GraphQLSchema } from 'graphql';
-import { countPerRequest, subgraphCounters, type CountingResult } from './counting-pass';
+import { countPerRequest, subgraphCounters, type CountingResult, type SubgraphCounters } from './counting-pass';
 import { locateHiveGateway, writeHiveConfig, type HiveGateway } from './hive';
-import { runLoad } from './load';
-import { benchOperations, projectOperation, requestBytes, wireRequest, type BenchOperation, type OperationCall, type ProjectedOperation, type TargetKind } from './operations';
-import { stackRss, withRatios, type BenchReport, type CellResult, type ListSizeResult, type RssEntry } from './report';
+import { runLoad, type LoadResult } from './load';
+import type { GraphQLSchema } from 'graphql';
+import { benchOperations, directSubgraphRequest, projectOperation, requestBytes, wireRequest, type BenchOperation, type OperationCall, type OverheadOperation, type ProjectedOperation, type WireRequest } from './operations';
+import { OVERHEAD_TARGET_MS, stackRss, withRatios, type BenchReport, type CellResult, type ListSizeResult, type OverheadCell, type OverheadResult, type RssEntry } from './report';
 import { rssOf } from './rss';
 import { startSubgraphs, SUBGRAPH_SERVICES } from './stack';
-import { clientApiSchema, composeDomainSupergraph } from './supergraph';
-import { benchTargets, type Routing, type RunningTarget, type TargetName, type TargetSpec } from './targets';
+import { clientApiSchema, clientSupergraphForAnchors, composeDomainSupergraph } from './supergraph';
+import { benchTargets, experienceSubgraphs, type Client, type ExperienceSubgraphs, type Routing, type RunningTarget, type TargetName, type TargetSpec } from './targets';
 import { firstDifference, replyData, replyProblems, send, type Reply } from './verify';
 
 export interface BenchSettings {
@@ -20,6 +20,8 @@ export interface BenchSettings {
   durationSeconds: number;
   /** Requests per cell in the counting pass. */
   countingRequests: number;
+  /** Connection counts of the BFF overhead pair (each: the direct call and the BFF, same settings otherwise). */
+  overheadConnections: readonly number[];
   /** Cache directory: Hive Gateway install, seeded data snapshot. */
   home: string;
   /** Only these targets (default: all). */
@@ -53,10 +55,12 @@ export class Cleanup {
 const TABLE_ORDER: readonly TargetName[] = ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway'];
 
 const serves = (target: TargetSpec, operation: BenchOperation) => target.clients.includes(operation.client);
+const instanceKey = (target: TargetName, client: Client) => `${target}\0${client}`;
 
 /**
  * One bench run: the subgraphs, a counting pass (fetches and SQL per request, replies kept
- * as references), then the throughput pass, one target at a time.
+ * as references), then the throughput pass, one target at a time, with the BFF overhead pair
+ * while the web BFF is the loaded target.
  */
 export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promise<{ report: BenchReport; failed: boolean }> {
   const { log } = settings;
@@ -67,8 +71,15 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   cleanup.add(() => rmSync(runDir, { recursive: true, force: true }));
 
   const operationSet = benchOperations();
-  const operations = operationSet.operations.filter((op) => !settings.operations || settings.operations.includes(op.id));
+  const selected = (id: string) => !settings.operations || settings.operations.includes(id);
+  const operations = operationSet.operations.filter((op) => selected(op.id));
   const listSizeVariants = operationSet.listSizeVariants.filter((v) => operations.some((op) => op.id === v.operationId));
+  const overheadBff: TargetName = `${operationSet.overhead.operation.client}-bff`;
+  const overhead: OverheadOperation | undefined = selected(operationSet.overhead.id) && (!settings.targets || settings.targets.includes(overheadBff)) ? operationSet.overhead : undefined;
+  if (selected(operationSet.overhead.id) && !overhead) skipped.push(`BFF overhead: needs ${overheadBff} (--targets)`);
+  /** The processes each target needs: one per client with operations in this run (a BFF: its own client only). */
+  const clientsOf = (target: TargetSpec): Client[] =>
+    target.clients.filter((client) => operations.some((op) => op.client === client) || (target.name === overheadBff && overhead?.operation.client === client));
 
   const hiveFound: Promise<HiveGateway> = settings.hive ? locateHiveGateway(settings.home, log) : Promise.resolve({ ok: false, reason: 'left out (--no-hive)' });
   let phase = Date.now();
@@ -78,27 +89,55 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const startTargets = async (urls: Record<string, string>, gatewaySecret: string) => {
     const hive = await hiveFound;
     if (!hive.ok) skipped.push(`hive-gateway: ${hive.reason}`);
-    const domain = composeDomainSupergraph(urls);
-    const routing: Routing = { subgraphUrls: urls, supergraphFile: join(runDir, 'domain-supergraph.graphql'), gatewaySecret };
-    writeFileSync(routing.supergraphFile, domain.gatewaySdl);
     const hiveConfig = join(runDir, 'hive-gateway.config.mjs');
     writeHiveConfig(hiveConfig);
     const targets = benchTargets(hive, hiveConfig, runDir).filter((t) => !settings.targets || settings.targets.includes(t.name));
-    log(`starting ${targets.map((t) => t.name).join(', ')}…`);
-    const started = new Map<TargetName, RunningTarget>();
-    const outcomes = await Promise.allSettled(targets.map((t) => t.start(routing)));
+    // The anchors serve each client's own supergraph, its experience subgraph over HTTP (an
+    // anchor that cannot serve a client's supergraph gets the domain supergraph for it).
+    const anchors = targets.filter((t) => t.kind === 'anchor');
+    const anchorClients = [...new Set(anchors.flatMap((t) => clientsOf(t).filter((client) => !t.domainFor[client])))];
+    const domain = anchors.some((t) => clientsOf(t).some((client) => t.domainFor[client])) ? composeDomainSupergraph(urls) : undefined;
+    const experience = await experienceSubgraphs(anchorClients);
+    const supergraphFiles: Partial<Record<Client, string>> = {};
+    for (const client of anchorClients) {
+      const file = join(runDir, `${client}-supergraph.graphql`);
+      writeFileSync(file, clientSupergraphForAnchors(client, { ...urls, experience: experience.urls[client]! }));
+      supergraphFiles[client] = file;
+    }
+    const routing: Routing = { subgraphUrls: urls, supergraphFiles, gatewaySecret };
+    if (domain) {
+      routing.domainSupergraphFile = join(runDir, 'domain-supergraph.graphql');
+      writeFileSync(routing.domainSupergraphFile, domain.gatewaySdl);
+    }
+    const starts = targets.flatMap((target) => clientsOf(target).map((client) => ({ target, client })));
+    log(`starting ${starts.map(({ target, client }) => (target.kind === 'anchor' ? `${target.name} (${target.domainFor[client] ? `${client}, domain supergraph` : client})` : target.name)).join(', ')}${anchorClients.length ? `, the ${anchorClients.join(' and ')} experience subgraphs` : ''}…`);
+    const experienceStarting = anchorClients.length > 0 ? experience.start(gatewaySecret) : undefined;
+    const instances = new Map<string, RunningTarget>();
+    const outcomes = await Promise.allSettled(starts.map(({ target, client }) => target.start(routing, client)));
     outcomes.forEach((outcome, i) => {
-      const target = targets[i]!;
+      const { target, client } = starts[i]!;
+      const name = target.kind === 'anchor' ? `${target.name} (${client})` : target.name;
       if (outcome.status === 'fulfilled') {
-        started.set(target.name, outcome.value);
+        instances.set(instanceKey(target.name, client), outcome.value);
         cleanup.add(() => outcome.value.stop());
       } else {
         const message = (outcome.reason as Error).message;
-        log(`${target.name} failed to start: ${message}`);
-        skipped.push(`${target.name}: failed to start: ${message.split('\n')[0]}`);
+        log(`${name} failed to start: ${message}`);
+        skipped.push(`${name}: failed to start: ${message.split('\n')[0]}`);
       }
     });
-    return { domain, targets, loaded: started };
+    let experienceServer: ExperienceSubgraphs | undefined;
+    if (experienceStarting) {
+      try {
+        experienceServer = await experienceStarting;
+        cleanup.add(() => experienceServer!.stop());
+      } catch (error) {
+        const message = (error as Error).message;
+        log(`the experience subgraphs failed to start: ${message}`);
+        skipped.push(`experience subgraphs (for the anchors): failed to start: ${message.split('\n')[0]}`);
+      }
+    }
+    return { targets, instances, experienceServer, domain };
   };
   let targetsStarting: ReturnType<typeof startTargets> | undefined;
   log('starting the five subgraphs (PGlite, fresh temporary data directory)…');
@@ -114,15 +153,16 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   cleanup.add(() => subgraphs.stop());
   log(`subgraphs ready in ${seconds(phase)} (${subgraphs.fromSnapshot ? 'data copied from the seeded snapshot' : 'seeded in this run'})`);
   if (!targetsStarting) throw new Error('the subgraphs started without reporting their ports');
-  const { domain, targets, loaded } = await targetsStarting;
+  const { targets, instances, experienceServer, domain } = await targetsStarting;
   log(`targets ready ${seconds(phase)} after the subgraphs started`);
-  const counters = subgraphCounters(Object.values(subgraphs.urls));
-
-  // Each client operation projected onto the domain schema, for the anchors.
-  const clientSchemas = new Map<string, GraphQLSchema>();
+  const counters = subgraphCounters(subgraphs.urls, Object.values(experienceServer?.urls ?? {}));
+  const instanceOf = (target: TargetSpec, client: Client) => instances.get(instanceKey(target.name, client));
+  // An operation projected onto the domain schema, for an anchor that serves the domain supergraph.
+  const clientSchemas = new Map<Client, GraphQLSchema>();
   const projectionCache = new Map<string, ProjectedOperation>();
-  const projectionsOf = (op: BenchOperation) =>
-    new Map<OperationCall, ProjectedOperation>(
+  const projectionsOf = (op: BenchOperation) => {
+    if (!domain) throw new Error('no domain supergraph in this run');
+    return new Map<OperationCall, ProjectedOperation>(
       op.calls.map((call) => {
         const key = `${op.client}\0${call.document}`;
         let projected = projectionCache.get(key);
@@ -134,8 +174,12 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
         return [call, projected];
       }),
     );
-  const requestFor = (op: BenchOperation, kind: TargetKind) => wireRequest(op, kind, projectionsOf(op));
-  const removedKeys = (op: BenchOperation) => [...new Set([...projectionsOf(op).values()].flatMap((p) => p.removedKeys))];
+  };
+  const onDomain = (target: TargetSpec, op: BenchOperation) => target.kind === 'anchor' && target.domainFor[op.client] !== undefined;
+  const requestFor = (op: BenchOperation, target: TargetSpec) => wireRequest(op, target.kind, onDomain(target, op) ? projectionsOf(op) : undefined);
+  /** Response keys the reference has and this target's reply cannot (the experience fields, on the domain supergraph). */
+  const removedKeys = (op: BenchOperation, target: TargetSpec) => (onDomain(target, op) ? [...new Set([...projectionsOf(op).values()].flatMap((p) => p.removedKeys))] : []);
+  const removedFields = (op: BenchOperation) => [...new Set([...projectionsOf(op).values()].flatMap((p) => p.removedFields))];
 
   // Counting pass.
   phase = Date.now();
@@ -143,9 +187,9 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const references = new Map<string, Reply>();
   for (const op of operations) {
     for (const target of targets.filter((t) => serves(t, op))) {
-      const instance = loaded.get(target.name);
+      const instance = instanceOf(target, op.client);
       if (!instance) continue;
-      const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target.kind), op, counters, settings.countingRequests);
+      const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target), op, counters, settings.countingRequests);
       counted.set(`${target.name}\0${op.id}`, result);
       if (target.kind !== 'anchor' && result.problems.length === 0) references.set(op.id, result.reply);
     }
@@ -153,79 +197,101 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const listSizes: ListSizeResult[] = [];
   for (const variant of listSizeVariants) {
     for (const target of targets) {
-      const instance = loaded.get(target.name);
       const sample = variant.build(variant.sizes[0]);
+      const instance = instanceOf(target, sample.client);
       if (!instance || !serves(target, sample)) continue;
       const row: ListSizeResult = { operationId: variant.operationId, operation: sample.label, target: target.name, sizes: [] };
       for (const first of variant.sizes) {
         const op = variant.build(first);
-        const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target.kind), op, counters, settings.countingRequests);
+        const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target), op, counters, settings.countingRequests);
         if (result.problems.length > 0) skipped.push(`${target.name} ${op.label} first:${first} (counting): ${result.problems.join('; ')}`);
-        row.sizes.push({ first, fetchesPerRequest: result.fetchesPerRequest, sqlPerRequest: result.sqlPerRequest });
+        row.sizes.push({
+          first,
+          fetchesPerRequest: result.fetchesPerRequest,
+          ...(result.experienceFetchesPerRequest ? { experienceFetchesPerRequest: result.experienceFetchesPerRequest } : {}),
+          sqlPerRequest: result.sqlPerRequest,
+        });
       }
       listSizes.push(row);
     }
   }
+  // The overhead pair: the BFF must make exactly one fetch, to that subgraph; the direct call's reply must equal the BFF's.
+  const overheadPair = overhead ? await countOverheadPair(overhead, targets, instanceOf, subgraphs.urls, subgraphs.gatewaySecret, counters, settings.countingRequests) : undefined;
   log(`counting pass done in ${seconds(phase)}`);
 
-  // Throughput pass, one target at a time (the others idle), baseline first.
+  // Throughput pass, one target at a time (the others idle), baseline first; an anchor's
+  // processes one after the other (web, then mobile), each stopped once its operations are done.
   const cells: CellResult[] = [];
   const rss: RssEntry[] = [];
+  const overheadResults: OverheadResult[] = [];
   const uncompared = new Set<string>();
-  const cellsToRun = targets.reduce((n, t) => n + operations.filter((op) => serves(t, op) && loaded.has(t.name)).length, 0);
-  log(`throughput pass: ${cellsToRun} cells × ${settings.warmupSeconds + settings.durationSeconds}s…`);
-  const lastLoaded = [...targets].reverse().find((t) => loaded.has(t.name));
+  const cellsToRun = targets.reduce((n, t) => n + operations.filter((op) => serves(t, op) && instanceOf(t, op.client)).length, 0);
+  const overheadCells = overheadPair?.bff.instance ? 2 * settings.overheadConnections.length : 0;
+  log(`throughput pass: ${cellsToRun + overheadCells} cells × ${settings.warmupSeconds + settings.durationSeconds}s…`);
   const stopping: Promise<void>[] = [];
+  const load = (origin: string, request: WireRequest, connections = settings.connections) =>
+    runLoad({ origin, request, connections, warmupSeconds: settings.warmupSeconds, durationSeconds: settings.durationSeconds });
   for (const target of targets) {
-    const instance = loaded.get(target.name);
-    for (const op of operations.filter((o) => serves(target, o))) {
-      const request = requestFor(op, target.kind);
-      const bytes = requestBytes(request);
-      const count = counted.get(`${target.name}\0${op.id}`);
-      const cell: CellResult = {
-        operationId: op.id,
-        operation: op.label,
-        target: target.name,
-        requestBytes: bytes.total,
-        requestLineBytes: bytes.requestLine,
-        responseBytes: 0,
-        ...(count ? { fetchesPerRequest: count.fetchesPerRequest, sqlPerRequest: count.sqlPerRequest } : {}),
-      };
-      cells.push(cell);
-      if (!instance) {
-        cell.problem = 'did not start';
-        continue;
+    for (const client of clientsOf(target)) {
+      const instance = instanceOf(target, client);
+      for (const op of operations.filter((o) => o.client === client)) {
+        const request = requestFor(op, target);
+        const bytes = requestBytes(request);
+        const count = counted.get(`${target.name}\0${op.id}`);
+        const cell: CellResult = {
+          operationId: op.id,
+          operation: op.label,
+          target: target.name,
+          requestBytes: bytes.total,
+          requestLineBytes: bytes.requestLine,
+          responseBytes: 0,
+          ...(count
+            ? { fetchesPerRequest: count.fetchesPerRequest, ...(count.experienceFetchesPerRequest ? { experienceFetchesPerRequest: count.experienceFetchesPerRequest } : {}), sqlPerRequest: count.sqlPerRequest }
+            : {}),
+          ...(onDomain(target, op) ? { caveat: `domain supergraph: without ${removedFields(op).join(', ') || 'nothing'} (see notes)` } : {}),
+        };
+        cells.push(cell);
+        if (!instance) {
+          cell.problem = 'did not start';
+          continue;
+        }
+        const origin = new URL(instance.url).origin;
+        const reply = await send(origin, request);
+        cell.responseBytes = reply.bytes;
+        const problems = [...replyProblems(reply, op.transport === 'persisted-batch' ? op.calls.length : 1), ...(count?.problems.map((p) => `counting pass: ${p}`) ?? [])];
+        const reference = references.get(op.id);
+        if (problems.length === 0 && reference) {
+          const difference = firstDifference(replyData(reference.body), replyData(reply.body), removedKeys(op, target));
+          if (difference) problems.push(`reply differs from the ${op.client} BFF's at ${difference}`);
+        } else if (problems.length === 0 && target.kind === 'anchor') {
+          uncompared.add(`${op.label} (no ${op.client}-bff reply in this run)`);
+        }
+        if (problems.length > 0) {
+          cell.problem = `WRONG REPLY: ${problems.join('; ')}`;
+          log(`${target.name} ${op.label}: ${cell.problem}`);
+          continue;
+        }
+        cell.load = await load(origin, request);
+        log(`${target.name.padEnd(14)} ${op.label.padEnd(20)} ${cell.load.rps.toFixed(1)} req/s, p50 ${cell.load.p50.toFixed(1)} ms`);
       }
-      const origin = new URL(instance.url).origin;
-      const reply = await send(origin, request);
-      cell.responseBytes = reply.bytes;
-      const problems = [...replyProblems(reply, op.transport === 'persisted-batch' ? op.calls.length : 1), ...(count?.problems.map((p) => `counting pass: ${p}`) ?? [])];
-      const reference = references.get(op.id);
-      if (problems.length === 0 && reference) {
-        const difference = firstDifference(replyData(reference.body), replyData(reply.body), target.kind === 'anchor' ? removedKeys(op) : []);
-        if (difference) problems.push(`reply differs from the ${op.client} BFF's at ${difference}`);
-      } else if (problems.length === 0 && target.kind === 'anchor') {
-        uncompared.add(`${op.label} (no ${op.client}-bff reply in this run)`);
+      if (overheadPair && target.name === overheadPair.bff.target && client === overheadPair.operation.operation.client) {
+        for (const connections of settings.overheadConnections) overheadResults.push(await measureOverheadPair(overheadPair, connections, load, counters, log));
       }
-      if (problems.length > 0) {
-        cell.problem = `WRONG REPLY: ${problems.join('; ')}`;
-        log(`${target.name} ${op.label}: ${cell.problem}`);
-        continue;
-      }
-      cell.load = await runLoad({ origin, request, connections: settings.connections, warmupSeconds: settings.warmupSeconds, durationSeconds: settings.durationSeconds });
-      log(`${target.name.padEnd(14)} ${op.label.padEnd(20)} ${cell.load.rps.toFixed(1)} req/s, p50 ${cell.load.p50.toFixed(1)} ms`);
+      if (!instance) continue;
+      const usage = rssOf(instance.pid);
+      if (usage) rss.push({ name: target.kind === 'anchor' ? `${target.name} (${client})` : target.name, kind: target.kind === 'anchor' ? 'anchor' : 'bff', rssKiB: usage.main, treeRssKiB: usage.tree });
+      // Stopped in the background: its drain and exit cost the next process's warm-up a moment, not the run a second.
+      stopping.push(instance.stop());
     }
-    if (!instance) continue;
-    const usage = rssOf(instance.pid);
-    if (usage) rss.push({ name: target.name, kind: target.kind === 'anchor' ? 'anchor' : 'bff', rssKiB: usage.main, treeRssKiB: usage.tree });
-    if (target === lastLoaded) {
-      for (const service of SUBGRAPH_SERVICES) {
-        const sub = rssOf(subgraphs.pids[service.name]!);
-        if (sub) rss.push({ name: service.name, kind: 'subgraph', rssKiB: sub.main, treeRssKiB: sub.tree });
-      }
-    }
-    // Stopped in the background: its drain and exit cost the next target's warm-up a moment, not the run a second.
-    stopping.push(instance.stop());
+  }
+  // After the run's last load, before anything else stops.
+  if (experienceServer) {
+    const usage = rssOf(experienceServer.pid);
+    if (usage) rss.push({ name: `experience subgraphs (${Object.keys(experienceServer.urls).join(', ')}; anchors only)`, kind: 'anchor', rssKiB: usage.main, treeRssKiB: usage.tree });
+  }
+  for (const service of SUBGRAPH_SERVICES) {
+    const sub = rssOf(subgraphs.pids[service.name]!);
+    if (sub) rss.push({ name: service.name, kind: 'subgraph', rssKiB: sub.main, treeRssKiB: sub.tree });
   }
   await Promise.all(stopping);
 
@@ -240,21 +306,140 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
       warmupSeconds: settings.warmupSeconds,
       durationSeconds: settings.durationSeconds,
       countingRequests: settings.countingRequests,
+      overheadConnections: [...settings.overheadConnections],
     },
     environment: { node: process.version, cpus: cpus().length, loadAverageAtStart, host: hostname() },
     targets: targets.map((t) => ({ name: t.name, describe: t.describe })),
     results,
     listSizes,
+    overhead: overheadResults,
     rss,
     stackRssKiB: stackRss(rss, SUBGRAPH_SERVICES.length),
     notes: [
-      ...notesFor(operations, targets, projectionsOf, requestFor, subgraphs.fromSnapshot, operationSet.mobileAppVersion),
+      ...notesFor(operations, targets.filter((t) => clientsOf(t).length > 0), clientsOf, removedFields, subgraphs.fromSnapshot, operationSet.mobileAppVersion),
+      ...overheadNotes(overheadResults),
       ...mobileFeedShareNote(results),
       ...(uncompared.size > 0 ? [`Anchor replies checked for errors and data only, not compared field by field: ${[...uncompared].join(', ')}.`] : []),
     ],
     skipped,
   };
-  return { report, failed: results.some((r) => r.problem !== undefined) };
+  return { report, failed: results.some((r) => r.problem !== undefined) || overheadResults.some((r) => r.bff.problem !== undefined || r.direct.problem !== undefined) };
+}
+
+/** The overhead pair after its counting pass: what to send each side, and what is already wrong. */
+interface CountedOverheadPair {
+  operation: OverheadOperation;
+  bff: { target: TargetName; instance?: RunningTarget; request: WireRequest; count?: CountingResult; problems: string[] };
+  direct: { target: string; origin: string; request: WireRequest; count: CountingResult; problems: string[] };
+  /** The BFF's reply, the reference for the direct one. */
+  reference?: Reply;
+}
+
+async function countOverheadPair(
+  overhead: OverheadOperation,
+  targets: readonly TargetSpec[],
+  instanceOf: (target: TargetSpec, client: Client) => RunningTarget | undefined,
+  subgraphUrls: Readonly<Record<string, string>>,
+  gatewaySecret: string,
+  counters: SubgraphCounters,
+  countingRequests: number,
+): Promise<CountedOverheadPair> {
+  const op = overhead.operation;
+  const bffName: TargetName = `${op.client}-bff`;
+  const bffTarget = targets.find((t) => t.name === bffName);
+  const instance = bffTarget && instanceOf(bffTarget, op.client);
+  const bffRequest = wireRequest(op, bffName);
+  const bff: CountedOverheadPair['bff'] = { target: bffName, instance, request: bffRequest, problems: [] };
+  if (!instance) bff.problems.push('did not start');
+  else {
+    bff.count = await countPerRequest(new URL(instance.url).origin, bffRequest, op, counters, countingRequests);
+    bff.problems.push(...bff.count.problems.map((p) => `counting pass: ${p}`));
+    const fetches = Object.entries(bff.count.fetchesBySubgraph);
+    if (fetches.length !== 1 || fetches[0]![0] !== overhead.subgraph || fetches[0]![1] !== 1) {
+      bff.problems.push(`not one fetch to ${overhead.subgraph}: ${fetches.map(([name, n]) => `${name} ${n}`).join(', ') || 'no fetch'} per request`);
+    }
+  }
+  const subgraphUrl = subgraphUrls[overhead.subgraph];
+  if (!subgraphUrl) throw new Error(`no subgraph named ${overhead.subgraph} in this run`);
+  const origin = new URL(subgraphUrl).origin;
+  const directRequest = directSubgraphRequest(op, subgraphUrl, gatewaySecret);
+  const count = await countPerRequest(origin, directRequest, op, counters, countingRequests);
+  const direct: CountedOverheadPair['direct'] = { target: `${overhead.subgraph} (direct)`, origin, request: directRequest, count, problems: count.problems.map((p) => `counting pass: ${p}`) };
+  const reference = bff.count && bff.count.problems.length === 0 ? bff.count.reply : undefined;
+  if (reference && direct.problems.length === 0) {
+    const difference = firstDifference(replyData(reference.body), replyData(count.reply.body));
+    if (difference) direct.problems.push(`reply differs from the ${bffName}'s at ${difference}`);
+  }
+  return { operation: overhead, bff, direct, reference };
+}
+
+/** One connection count of the overhead pair: the direct call, then the BFF, each checked, then loaded alike. */
+async function measureOverheadPair(
+  pair: CountedOverheadPair,
+  connections: number,
+  load: (origin: string, request: WireRequest, connections: number) => Promise<LoadResult>,
+  counters: SubgraphCounters,
+  log: (line: string) => void,
+): Promise<OverheadResult> {
+  const subgraphRequests = async () => (await counters.read()).requests[pair.operation.subgraph] ?? 0;
+  const op = pair.operation.operation;
+  const measure = async (target: string, origin: string | undefined, request: WireRequest, count: CountingResult | undefined, known: readonly string[]): Promise<OverheadCell> => {
+    const cell: OverheadCell = {
+      target,
+      requestBytes: requestBytes(request).total,
+      responseBytes: 0,
+      ...(count ? { fetchesPerRequest: count.fetchesPerRequest, sqlPerRequest: count.sqlPerRequest } : {}),
+    };
+    if (!origin) {
+      cell.problem = 'did not start';
+      return cell;
+    }
+    const problems = [...known];
+    if (problems.length === 0) {
+      const reply = await send(origin, request);
+      cell.responseBytes = reply.bytes;
+      problems.push(...replyProblems(reply, 1));
+      const difference = problems.length === 0 && pair.reference ? firstDifference(replyData(pair.reference.body), replyData(reply.body)) : undefined;
+      if (difference) problems.push(`reply differs from the ${pair.bff.target}'s at ${difference}`);
+    }
+    if (problems.length > 0) {
+      cell.problem = `WRONG REPLY: ${problems.join('; ')}`;
+      log(`${target} ${op.label} (${connections} connections): ${cell.problem}`);
+      return cell;
+    }
+    const before = await subgraphRequests();
+    cell.load = await load(origin, request, connections);
+    // Let the requests the load generator abandoned at its deadline finish before counting.
+    await new Promise((r) => setTimeout(r, 200));
+    if (cell.load.totals.answered > 0) cell.fetchesPerRequestUnderLoad = ((await subgraphRequests()) - before) / cell.load.totals.answered;
+    log(`${target.padEnd(16)} ${op.label} ${String(connections).padStart(3)} conn. ${cell.load.rps.toFixed(1)} req/s, p50 ${cell.load.p50.toFixed(2)} ms`);
+    return cell;
+  };
+  const direct = await measure(pair.direct.target, pair.direct.origin, pair.direct.request, pair.direct.count, pair.direct.problems);
+  const bff = await measure(pair.bff.target, pair.bff.instance && new URL(pair.bff.instance.url).origin, pair.bff.request, pair.bff.count, pair.bff.problems);
+  return {
+    operationId: pair.operation.id,
+    operation: op.label,
+    subgraph: pair.operation.subgraph,
+    connections,
+    direct,
+    bff,
+    ...(direct.load && bff.load ? { p50OverheadMs: bff.load.p50 - direct.load.p50 } : {}),
+    p50TargetMs: OVERHEAD_TARGET_MS,
+  };
+}
+
+function overheadNotes(results: readonly OverheadResult[]): string[] {
+  const [first] = results;
+  if (!first) return [];
+  const figures = results.map((r) => {
+    const under = r.bff.fetchesPerRequestUnderLoad;
+    const deduplicated = under !== undefined && under < 0.95 ? ` (the BFF sent ${first.subgraph} ${under.toFixed(2)} fetches per request: its in-flight deduplication of identical fetches, so this is not its overhead)` : '';
+    return `${r.connections} connection${r.connections === 1 ? '' : 's'}: ${r.p50OverheadMs === undefined ? 'not measured' : `${r.p50OverheadMs >= 0 ? '+' : ''}${r.p50OverheadMs.toFixed(2)} ms`}${deduplicated}`;
+  });
+  return [
+    `BFF overhead (${first.operation}, one fetch, to ${first.subgraph}; target at most ${first.p50TargetMs} ms at p50): ${figures.join('; ')}. The direct call is what a gateway sends that subgraph (the same query text, the gateway credential), and its reply equals the BFF's, so the difference is everything the BFF adds: its HTTP handling, gate, plan, the extra loopback hop, the reply. With one connection that is the per-request overhead; with many, the p50 is mostly queueing on shared cores (the BFF, the subgraph and the load generator), and the web BFF deduplicates identical fetches in flight (subgraphFetch.dedupeInFlight in its policy).`,
+  ];
 }
 
 /** The mobile feed's reply against the web home page's: the same products, the client's own shape. */
@@ -269,31 +454,36 @@ function mobileFeedShareNote(results: readonly CellResult[]): string[] {
 function notesFor(
   operations: readonly BenchOperation[],
   targets: readonly TargetSpec[],
-  projectionsOf: (op: BenchOperation) => Map<OperationCall, ProjectedOperation>,
-  requestFor: (op: BenchOperation, kind: TargetKind) => ReturnType<typeof wireRequest>,
+  clientsOf: (target: TargetSpec) => Client[],
+  removedFields: (op: BenchOperation) => string[],
   fromSnapshot: boolean,
   mobileAppVersion: string,
 ): string[] {
   const notes: string[] = [];
-  const removed = operations
-    .map((op) => {
-      const fields = [...new Set([...projectionsOf(op).values()].flatMap((p) => p.removedFields))];
-      return fields.length ? `${op.label}: without ${fields.join(', ')}` : undefined;
-    })
-    .filter(Boolean);
-  const anchors = targets.filter((t) => t.kind === 'anchor').map((t) => t.name);
-  if (anchors.length > 0) {
+  const anchors = targets.filter((t) => t.kind === 'anchor');
+  const own = anchors.map((t) => ({ name: t.name, clients: clientsOf(t).filter((client) => !t.domainFor[client]) })).filter((a) => a.clients.length > 0);
+  if (own.length > 0) {
     notes.push(
-      `${anchors.join(' and ')} serve${anchors.length === 1 ? 's' : ''} the DOMAIN supergraph (rover.yaml, no experience subgraph), so ${anchors.length === 1 ? 'it runs' : 'they run'} the operations without the experience-only fields (${removed.length ? removed.join('; ') : 'none of this run\'s operations has one'}); each reply was compared with the BFF's on every other field before its load.`,
+      `${own.map((a) => `${a.name} (${a.clients.join(', ')})`).join(' and ')} serve${own.length === 1 ? 's' : ''} each client's own supergraph, the one its BFF serves (schema/clients/<client>/supergraph.graphql: the client's contract, its experience subgraph included, \`for: SECURITY\` links demoted), one process per client, with that experience subgraph (webBff.experience, mobileBff.experience) served over HTTP on 127.0.0.1 by one child process of the bench (Apollo Server, buildSubgraphSchema, the gateway credential checked, like a domain subgraph); a BFF runs it in-process. ${own.length === 1 ? 'It runs' : 'They run'} the very operation text the BFF runs, and each reply was compared with the BFF's in full before its load.`,
     );
   }
+  for (const anchor of anchors) {
+    for (const client of clientsOf(anchor)) {
+      const why = anchor.domainFor[client];
+      if (!why) continue;
+      const removed = operations.filter((op) => op.client === client).map((op) => `${op.label}: without ${removedFields(op).join(', ') || 'nothing'}`);
+      notes.push(
+        `NOT like for like: ${anchor.name} (${client}) serves the DOMAIN supergraph (rover.yaml, no experience subgraph) instead of the ${client} one, because ${why}. So it runs the ${client} operations projected onto the domain schema (${removed.join('; ')}), and each reply was compared with the BFF's on every other field before its load.`,
+      );
+    }
+  }
   notes.push('vs apollo = req/s divided by stock @apollo/gateway\'s for the same operation in this run. resp B = reply body bytes; req B = request line + body, headers excluded.');
-  notes.push('fetches/req = HTTP requests to the domain subgraphs (a BFF\'s in-process experience subgraph is no fetch); SQL/req = sum of their x-sql-statements.');
+  notes.push('fetches/req = HTTP requests to the domain subgraphs, +N = an anchor\'s HTTP requests to the experience subgraph (a BFF\'s in-process experience subgraph is no fetch); SQL/req = sum of the domain subgraphs\' x-sql-statements.');
   const feed = operations.find((op) => op.transport === 'persisted-get');
   if (feed) {
-    const get = requestFor(feed, 'mobile-bff');
+    const get = wireRequest(feed, 'mobile-bff');
     notes.push(
-      `${feed.label}: the mobile BFF gets a persisted GET (documentId=sha256:<hash> and variables, app ${mobileAppVersion} manifest; request line ${requestBytes(get).requestLine} bytes, no body); the anchors get the equivalent POST with the query text (${requestBytes(requestFor(feed, 'anchor')).total} bytes).`,
+      `${feed.label}: the mobile BFF gets a persisted GET (documentId=sha256:<hash> and variables, app ${mobileAppVersion} manifest; request line ${requestBytes(get).requestLine} bytes, no body); the anchors get the equivalent POST with the query text (${requestBytes(wireRequest(feed, 'anchor')).total} bytes).`,
     );
   }
   const batch = operations.find((op) => op.transport === 'persisted-batch');

@@ -6,15 +6,19 @@ import { optionReader } from './cli-options';
 import { formatReport } from './report';
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--connections N] [--warmup S] [--duration S]
-                        [--counting-requests N] [--targets LIST] [--ops LIST] [--no-hive] [--reseed]
+                        [--counting-requests N] [--overhead-connections LIST] [--targets LIST] [--ops LIST]
+                        [--no-hive] [--reseed]
 
 Starts the five subgraphs (PGlite, fresh temporary data), then measures side by side: the web
-BFF, the mobile BFF, stock @apollo/gateway and Hive Gateway on representative operations.
-Prints a table; writes the same as JSON (default ./bench-results.json).
+BFF, the mobile BFF, stock @apollo/gateway and Hive Gateway on representative operations, and
+the BFF's overhead on a one-fetch query (web Categories through the web BFF vs straight to the
+catalog subgraph). Prints the tables; writes the same as JSON (default ./bench-results.json).
 
   --quick               a short look (under a minute): 0.5 s warm-up, 1.5 s per cell, 2 counting requests
   --targets LIST        of web-bff,mobile-bff,apollo-gateway,hive-gateway
-  --ops LIST            of web-product,web-home,mobile-feed,mobile-batch
+  --ops LIST            of web-product,web-home,mobile-feed,mobile-batch,bff-overhead
+  --overhead-connections LIST
+                        connection counts of the BFF overhead pair (default: 1 and --connections)
   --no-hive             leave Hive Gateway out (otherwise installed on first use into $BFF_BENCH_HOME)
   --reseed              seed the databases from scratch instead of copying the seeded snapshot
 
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
         warmup: { type: 'string' },
         duration: { type: 'string' },
         'counting-requests': { type: 'string' },
+        'overhead-connections': { type: 'string' },
         targets: { type: 'string' },
         ops: { type: 'string' },
         'no-hive': { type: 'boolean', default: false },
@@ -53,15 +58,21 @@ async function main(): Promise<void> {
   const base = values.quick ? QUICK : DEFAULTS;
   const started = Date.now();
   const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
+  const connections = positive('connections', values.connections, base.connections, true);
+  const overheadConnections =
+    values['overhead-connections'] === undefined
+      ? [...new Set([1, connections])]
+      : [...new Set(values['overhead-connections'].split(',').map((item) => positive('overhead-connections', item.trim(), 1, true)))];
   const settings: BenchSettings = {
     quick: values.quick,
-    connections: positive('connections', values.connections, base.connections, true),
+    connections,
     warmupSeconds: positive('warmup', values.warmup, base.warmup, false),
     durationSeconds: positive('duration', values.duration, base.duration, false),
     countingRequests: positive('counting-requests', values['counting-requests'], base.countingRequests, true),
+    overheadConnections,
     home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'),
     targets: values.targets === undefined ? undefined : list('targets', values.targets, ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway']),
-    operations: values.ops === undefined ? undefined : list('ops', values.ops, ['web-product', 'web-home', 'mobile-feed', 'mobile-batch']),
+    operations: values.ops === undefined ? undefined : list('ops', values.ops, ['web-product', 'web-home', 'mobile-feed', 'mobile-batch', 'bff-overhead']),
     hive: !values['no-hive'],
     reseed: values.reseed,
     log,

@@ -8,6 +8,20 @@ import { dirname, join, resolve } from 'node:path';
  */
 export const HIVE_GATEWAY_VERSION = '2.15.1';
 
+/**
+ * Clients whose own supergraph a Hive Gateway version cannot serve, and why: the bench gives
+ * that process the DOMAIN supergraph instead (its operations projected onto it, without the
+ * experience-only fields) and says so in the report. Tied to the version, so a new pin is
+ * tried on every client supergraph again (and shows up as a wrong reply if it still fails).
+ */
+export function hiveClientSupergraphGaps(version: string): Partial<Record<'web' | 'mobile', string>> {
+  if (version !== '2.15.1') return {};
+  return {
+    mobile:
+      'Hive Gateway 2.15.1 sends the mobile experience subgraph its `_entities` representations without `ratingSummary`, which `Product.card` @requires from a third subgraph (reviews; name, price and images from catalog do arrive), so every card fails with "ratingSummary was not provided (@requires)"; the same with the uncontracted composition, and when the query selects `ratingSummary` itself',
+  };
+}
+
 export type HiveGateway = { ok: true; bin: string; version: string; source: string } | { ok: false; reason: string };
 
 /** How long a first-time install may take before the Hive column is skipped. */

@@ -18,8 +18,8 @@ describe('mobile-first costs (the bench requests, against both BFFs in productio
     if (!found) throw new Error(`the bench has no ${id}`);
     return found;
   };
-  const feedRequest = wireRequest(operation('mobile-feed'), 'mobile-bff', new Map());
-  const homeRequest = wireRequest(operation('web-home'), 'web-bff', new Map());
+  const feedRequest = wireRequest(operation('mobile-feed'), 'mobile-bff');
+  const homeRequest = wireRequest(operation('web-home'), 'web-bff');
 
   beforeAll(async () => {
     stack = await startTestStack();

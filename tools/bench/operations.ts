@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '@bff/platform';
+import { GATEWAY_CREDENTIAL_HEADER, REPO_ROOT } from '@bff/platform';
 import { clientOperation } from '@bff/schema';
 import {
   Kind,
@@ -16,12 +16,12 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 
-/** What kind of server a request is built for: one of our BFFs, or an anchor serving the domain supergraph. */
+/** What kind of server a request is built for: one of our BFFs, or an anchor (serving the client's supergraph, or the domain one). */
 export type TargetKind = 'web-bff' | 'mobile-bff' | 'anchor';
 
 /** One GraphQL operation of a benchmarked request. */
 export interface OperationCall {
-  /** The operation as the client app has it (with experience fields). */
+  /** The operation as the client app has it (experience fields included). */
   document: string;
   operationName: string;
   variables: Record<string, unknown>;
@@ -60,7 +60,7 @@ export interface ProjectedOperation {
 
 /**
  * The same operation against a schema that lacks some fields (the domain supergraph has no
- * experience subgraph): every field the target schema does not have is removed, a field
+ * experience subgraph; see `hiveClientSupergraphGaps`): every field the target schema does not have is removed, a field
  * left with an empty selection set goes too, and so do variables nobody uses any more.
  * Fields are looked up by their parent type in `clientSchema`, so a field name that exists
  * on another type is not touched.
@@ -146,13 +146,16 @@ const MOBILE_HEADERS = { 'apollographql-client-name': 'mobile-app', 'apollograph
 
 /**
  * How a target receives the operation. Our BFFs get what the clients send (mobile: hashes
- * only, the feed as a CDN-cacheable GET); anchors serve the domain supergraph, so they get
- * the projected text as a POST (a JSON array for the batch).
+ * only, the feed as a CDN-cacheable GET); anchors know no persisted operations, so they get
+ * the operation text as a POST (a JSON array for the batch): the very same text when they
+ * serve the client's supergraph, or with `projections`, the text projected onto the domain
+ * supergraph (for an anchor that cannot serve the client's).
  */
-export function wireRequest(operation: BenchOperation, kind: TargetKind, projections: ReadonlyMap<OperationCall, ProjectedOperation>, graphqlPath = '/graphql'): WireRequest {
+export function wireRequest(operation: BenchOperation, kind: TargetKind, projections?: ReadonlyMap<OperationCall, ProjectedOperation>, graphqlPath = '/graphql'): WireRequest {
   const headers = operation.client === 'mobile' ? { ...MOBILE_HEADERS } : {};
   if (kind === 'anchor') {
     const items = operation.calls.map((call) => {
+      if (!projections) return { query: call.document, operationName: call.operationName, variables: call.variables };
       const projected = projections.get(call);
       if (!projected) throw new Error(`no projection of ${call.operationName} for the anchors`);
       return { query: projected.document, operationName: call.operationName, variables: keepVariables(call.variables, projected.removedVariables) };
@@ -188,6 +191,22 @@ interface ManifestOperation {
   body: string;
 }
 
+/**
+ * The operation POSTed straight to a subgraph, as a gateway sends it: the query text (a
+ * root-field query of that one subgraph is its own subgraph query), JSON, and the gateway
+ * credential every subgraph requires.
+ */
+export function directSubgraphRequest(operation: BenchOperation, subgraphUrl: string, gatewaySecret: string): WireRequest {
+  const [call] = operation.calls;
+  if (!call || operation.calls.length !== 1) throw new Error(`${operation.label}: a direct subgraph request is one operation`);
+  return {
+    method: 'POST',
+    path: new URL(subgraphUrl).pathname,
+    headers: { ...JSON_HEADERS, [GATEWAY_CREDENTIAL_HEADER]: gatewaySecret },
+    body: JSON.stringify({ query: call.document, operationName: call.operationName, variables: call.variables }),
+  };
+}
+
 /** The newest mobile app version's manifest (operations by name), checked against its hashes. */
 export function mobileManifest(dir = resolve(REPO_ROOT, 'clients', 'mobile', 'releases'), versions = ['1.1.0', '1.0.0']): { version: string; operations: Map<string, ManifestOperation> } {
   for (const version of versions) {
@@ -209,8 +228,22 @@ export function mobileManifest(dir = resolve(REPO_ROOT, 'clients', 'mobile', 're
 /** A storefront operation as registered: printed, with the fragments it uses. */
 const webDocument = (name: string): string => clientOperation('web', name);
 
+/**
+ * The BFF overhead pair: a one-fetch operation through its BFF, and the same query POSTed
+ * straight to the one subgraph it fetches from.
+ */
+export interface OverheadOperation {
+  /** Its id for --ops. */
+  id: string;
+  /** What the BFF gets (a BenchOperation of its client). */
+  operation: BenchOperation;
+  /** The subgraph the BFF's plan sends its one fetch to. */
+  subgraph: string;
+}
+
 export interface OperationSet {
   operations: BenchOperation[];
+  overhead: OverheadOperation;
   /** The list-size variants of the counting pass: per operation id, the same request at two sizes. */
   listSizeVariants: { operationId: string; sizes: [number, number]; build(size: number): BenchOperation }[];
   mobileAppVersion: string;
@@ -252,8 +285,16 @@ export function benchOperations(): OperationSet {
     transport: 'persisted-batch',
     calls: [mobileCall('MobileFeed', { first: 10 }), mobileCall('ProductDetail', { id: 'p-0001' }), mobileCall('ProductDetail', { id: 'p-0002' })],
   };
+  const categories: BenchOperation = {
+    id: 'bff-overhead',
+    label: 'web Categories',
+    client: 'web',
+    transport: 'post',
+    calls: [{ document: webDocument('Categories'), operationName: 'Categories', variables: {} }],
+  };
   return {
     operations: [productPage, homePage(20), feed(20), batch],
+    overhead: { id: 'bff-overhead', operation: categories, subgraph: 'catalog' },
     listSizeVariants: [
       { operationId: 'web-home', sizes: [5, 50], build: homePage },
       { operationId: 'mobile-feed', sizes: [5, 50], build: feed },

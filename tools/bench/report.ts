@@ -17,17 +17,58 @@ export interface CellResult {
   requestLineBytes: number;
   /** Body bytes of the reply. */
   responseBytes: number;
-  /** Per HTTP request (a batch is one request), from the counting pass. */
+  /** Per HTTP request (a batch is one request), from the counting pass: requests to the domain subgraphs. */
   fetchesPerRequest?: number;
+  /** Requests to the experience subgraph over HTTP (anchors; a BFF runs it in-process). */
+  experienceFetchesPerRequest?: number;
   sqlPerRequest?: number;
   problem?: string;
+  /** Why the cell is not like for like (measured all the same), e.g. an anchor on the domain supergraph. */
+  caveat?: string;
 }
 
 export interface ListSizeResult {
   operationId: string;
   operation: string;
   target: string;
-  sizes: { first: number; fetchesPerRequest: number; sqlPerRequest: number }[];
+  sizes: { first: number; fetchesPerRequest: number; experienceFetchesPerRequest?: number; sqlPerRequest: number }[];
+}
+
+/** The issue's target for the BFF's own latency on a one-fetch query. */
+export const OVERHEAD_TARGET_MS = 0.3;
+
+/** One side of the BFF overhead pair. */
+export interface OverheadCell {
+  /** `web-bff`, or `<subgraph> (direct)`. */
+  target: string;
+  load?: LoadResult;
+  requestBytes: number;
+  responseBytes: number;
+  fetchesPerRequest?: number;
+  sqlPerRequest?: number;
+  /**
+   * Requests the subgraph served during the load (warm-up and window) per response the load
+   * generator got: 1 for the direct call; below 1 when the BFF deduplicated identical fetches in flight.
+   */
+  fetchesPerRequestUnderLoad?: number;
+  problem?: string;
+}
+
+/**
+ * A one-fetch operation through its BFF and the same query straight to that subgraph, one
+ * after the other in the same run, with the same load settings.
+ */
+export interface OverheadResult {
+  operationId: string;
+  operation: string;
+  /** The subgraph of the one fetch. */
+  subgraph: string;
+  connections: number;
+  direct: OverheadCell;
+  bff: OverheadCell;
+  /** The BFF's p50 minus the direct p50, ms (both measured). */
+  p50OverheadMs?: number;
+  p50TargetMs: number;
 }
 
 export interface RssEntry {
@@ -42,11 +83,13 @@ export interface RssEntry {
 export interface BenchReport {
   version: 1;
   startedAt: string;
-  settings: { quick: boolean; connections: number; warmupSeconds: number; durationSeconds: number; countingRequests: number };
+  settings: { quick: boolean; connections: number; warmupSeconds: number; durationSeconds: number; countingRequests: number; overheadConnections?: number[] };
   environment: { node: string; cpus: number; loadAverageAtStart: number[]; host: string };
   targets: { name: string; describe: string }[];
   results: CellResult[];
   listSizes: ListSizeResult[];
+  /** The BFF overhead pair at each connection count (empty when left out). */
+  overhead: OverheadResult[];
   rss: RssEntry[];
   /** Sum over the stack we ship: the five subgraphs plus both BFFs (each BFF at the end of its load). */
   stackRssKiB?: number;
@@ -54,13 +97,16 @@ export interface BenchReport {
   skipped: string[];
 }
 
-/** Sets each cell's ratio of req/s to the baseline's for the same operation. */
+/**
+ * Sets each cell's ratio of req/s to the baseline's for the same operation; none for a cell
+ * (or against a baseline) with a caveat: it ran a different operation.
+ */
 export function withRatios(results: readonly CellResult[], baseline = BASELINE_TARGET): CellResult[] {
-  const base = new Map(results.filter((r) => r.target === baseline && r.load && r.load.rps > 0).map((r) => [r.operationId, r.load!.rps]));
+  const base = new Map(results.filter((r) => r.target === baseline && r.load && r.load.rps > 0 && !r.caveat).map((r) => [r.operationId, r.load!.rps]));
   return results.map((r) => {
     const rps = base.get(r.operationId);
     const { ratio: _old, ...rest } = r;
-    return rps !== undefined && r.load ? { ...rest, ratio: r.load.rps / rps } : rest;
+    return rps !== undefined && r.load && !r.caveat ? { ...rest, ratio: r.load.rps / rps } : rest;
   });
 }
 
@@ -86,6 +132,16 @@ export function formatCount(value: number | undefined): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }
 
+/** Fetches to the domain subgraphs, plus those to an experience subgraph over HTTP: `2+1`. */
+export function formatFetches(domain: number | undefined, experience: number | undefined): string {
+  return experience ? `${formatCount(domain)}+${formatCount(experience)}` : formatCount(domain);
+}
+
+/** A difference in ms with its sign, two decimals. */
+export function formatDelta(ms: number | undefined): string {
+  return ms === undefined || Number.isNaN(ms) ? '-' : `${ms >= 0 ? '+' : '-'}${Math.abs(ms).toFixed(2)} ms`;
+}
+
 export function formatMiB(kib: number | undefined): string {
   return kib === undefined ? '-' : `${(kib / 1024).toFixed(0)} MiB`;
 }
@@ -99,6 +155,53 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const loadProblems = (l: LoadResult | undefined) => (l && l.non2xx + l.errors + l.timeouts > 0 ? `${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : '');
+
+/**
+ * Against the target: only while the BFF still sends one fetch per request; when it
+ * deduplicates identical fetches in flight (many connections, one query), its p50 measures
+ * that, not its overhead.
+ */
+function verdict(r: OverheadResult): string {
+  if (r.p50OverheadMs === undefined) return '';
+  if (r.bff.fetchesPerRequestUnderLoad !== undefined && r.bff.fetchesPerRequestUnderLoad < 0.95) return ' (deduplicated)';
+  return r.p50OverheadMs <= r.p50TargetMs ? ' (within)' : ' (over)';
+}
+
+/** The BFF overhead table: per connection count, the direct call, then the BFF with its p50 minus the direct one. */
+export function formatOverhead(results: readonly OverheadResult[]): string[] {
+  const [first] = results;
+  if (!first) return [];
+  const rows = results.flatMap((r) =>
+    [r.direct, r.bff].map((c, i) => {
+      const l = c.load;
+      return [
+        i === 0 ? String(r.connections) : '',
+        c.target,
+        l ? formatRate(l.rps) : 'n/a',
+        l ? l.p50.toFixed(2) : '-',
+        l ? l.p95.toFixed(2) : '-',
+        l ? l.p99.toFixed(2) : '-',
+        String(c.responseBytes),
+        String(c.requestBytes),
+        formatCount(c.fetchesPerRequest),
+        c.fetchesPerRequestUnderLoad === undefined ? '-' : c.fetchesPerRequestUnderLoad.toFixed(2),
+        formatCount(c.sqlPerRequest),
+        i === 1 ? `${formatDelta(r.p50OverheadMs)}${verdict(r)}` : '',
+        c.problem ?? loadProblems(l),
+      ];
+    }),
+  );
+  return [
+    `BFF overhead: ${first.operation} through its BFF, and the same query POSTed straight to the ${first.subgraph} subgraph (its one fetch), one after the other in this run, to 127.0.0.1, with the same warm-up and window; target: at most ${first.p50TargetMs} ms more at p50 (under load = ${first.subgraph} requests per response during the load):`,
+    renderTable(
+      ['connections', 'target', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'resp B', 'req B', 'fetches/req', 'under load', 'SQL/req', 'p50 overhead', 'problems'],
+      rows,
+      [true, false, true, true, true, true, true, true, true, true, true, true, false],
+    ),
+  ];
 }
 
 /** The report as printed: throughput table, list sizes, RSS, notes. */
@@ -125,9 +228,9 @@ export function formatReport(report: BenchReport): string {
       l ? l.p99.toFixed(1) : '-',
       String(r.responseBytes),
       String(r.requestBytes),
-      formatCount(r.fetchesPerRequest),
+      formatFetches(r.fetchesPerRequest, r.experienceFetchesPerRequest),
       formatCount(r.sqlPerRequest),
-      r.problem ?? (l && l.non2xx + l.errors + l.timeouts > 0 ? `${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : ''),
+      r.problem ?? ([loadProblems(l), r.caveat].filter(Boolean).join('; ')),
     ];
   });
   out.push(
@@ -137,13 +240,14 @@ export function formatReport(report: BenchReport): string {
       [false, false, true, true, true, true, true, true, true, true, true, false],
     ),
   );
+  if (report.overhead.length > 0) out.push('', ...formatOverhead(report.overhead));
   if (report.listSizes.length > 0) {
     const sizes = report.listSizes[0]!.sizes.map((size) => size.first);
     out.push('', `Per request at two list sizes (counting pass): fetches and SQL statements should not grow with first:`);
     out.push(
       renderTable(
         ['operation', 'target', ...sizes.flatMap((first) => [`fetches first:${first}`, `SQL first:${first}`])],
-        report.listSizes.map((r) => [r.operation, r.target, ...r.sizes.flatMap((size) => [formatCount(size.fetchesPerRequest), formatCount(size.sqlPerRequest)])]),
+        report.listSizes.map((r) => [r.operation, r.target, ...r.sizes.flatMap((size) => [formatFetches(size.fetchesPerRequest, size.experienceFetchesPerRequest), formatCount(size.sqlPerRequest)])]),
         [false, false, ...sizes.flatMap(() => [true, true])],
       ),
     );

@@ -4,22 +4,27 @@ import { resolve } from 'node:path';
 import { REPO_ROOT, freePort } from '@bff/platform';
 import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
 import { STACK } from '../stack/stack';
-import type { HiveGateway } from './hive';
+import { hiveClientSupergraphGaps, type HiveGateway } from './hive';
 import type { TargetKind } from './operations';
 
 export type TargetName = 'web-bff' | 'mobile-bff' | 'apollo-gateway' | 'hive-gateway';
+export type Client = 'web' | 'mobile';
 
-/** Where a target's subgraphs are: the subgraphs themselves (load) or counting proxies (counting pass). */
+/** Where a target's subgraphs are. */
 export interface Routing {
-  /** GraphQL endpoint per subgraph name. */
+  /** GraphQL endpoint per domain subgraph name. */
   subgraphUrls: Readonly<Record<string, string>>;
-  /** The domain supergraph with those URLs, for the anchors. */
-  supergraphFile: string;
+  /** Per client, its supergraph for the anchors (`clientSupergraphForAnchors`): these URLs and its experience subgraph's. */
+  supergraphFiles: Readonly<Partial<Record<Client, string>>>;
+  /** The domain supergraph with these URLs, for an anchor that cannot serve a client's own (`TargetSpec.domainFor`). */
+  domainSupergraphFile?: string;
   gatewaySecret: string;
 }
 
+/** One process of a target, serving one client (a BFF serves its own; an anchor runs once per client supergraph). */
 export interface RunningTarget {
   name: TargetName;
+  client: Client;
   /** GraphQL endpoint. */
   url: string;
   pid: number;
@@ -31,9 +36,15 @@ export interface TargetSpec {
   name: TargetName;
   kind: TargetKind;
   /** Which clients' operations it serves (a BFF serves its own client only). */
-  clients: readonly ('web' | 'mobile')[];
+  clients: readonly Client[];
   describe: string;
-  start(routing: Routing): Promise<RunningTarget>;
+  /**
+   * Clients this target serves from the DOMAIN supergraph rather than their own, each with
+   * why (an anchor that cannot serve a client supergraph). Empty for all but such anchors.
+   */
+  domainFor: Readonly<Partial<Record<Client, string>>>;
+  /** Starts the process that serves `client`. */
+  start(routing: Routing, client: Client): Promise<RunningTarget>;
 }
 
 const READY_TIMEOUT_MS = 120_000;
@@ -65,7 +76,8 @@ function bffTarget(name: 'web-bff' | 'mobile-bff'): TargetSpec {
     kind: name,
     clients: [name === 'web-bff' ? 'web' : 'mobile'],
     describe: `${service.entry}, NODE_ENV=production`,
-    async start(routing) {
+    domainFor: {},
+    async start(routing, client) {
       const port = await freePort();
       let output = '';
       const env = {
@@ -80,13 +92,13 @@ function bffTarget(name: 'web-bff' | 'mobile-bff'): TargetSpec {
         await stopAll([child], 5_000);
         throw new Error(`${name}: ${error.message}\n${output}`);
       });
-      return { name, url: `${url}/graphql`, pid: child.pid!, output: () => output, stop: () => stopAll([child], 10_000) };
+      return { name, client, url: `${url}/graphql`, pid: child.pid!, output: () => output, stop: () => stopAll([child], 10_000) };
     },
   };
 }
 
 /** Spawns a gateway with an IPC channel (it exits when the bench goes) and waits until it answers a query. */
-async function startAnchor(name: TargetName, args: string[], env: Record<string, string | undefined>, port: number, cwd: string): Promise<RunningTarget> {
+async function startAnchor(name: TargetName, client: Client, args: string[], env: Record<string, string | undefined>, port: number, cwd: string): Promise<RunningTarget> {
   const child: ChildProcess = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -94,7 +106,7 @@ async function startAnchor(name: TargetName, args: string[], env: Record<string,
   const url = `http://127.0.0.1:${port}/graphql`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.signalCode ?? child.exitCode}) before it was ready:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} (${client}) exited (${child.signalCode ?? child.exitCode}) before it was ready:\n${output}`);
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -108,42 +120,99 @@ async function startAnchor(name: TargetName, args: string[], env: Record<string,
     }
     if (Date.now() > deadline) {
       await stopAll([child], 5_000);
-      throw new Error(`${name} did not answer at ${url} within ${READY_TIMEOUT_MS} ms:\n${output}`);
+      throw new Error(`${name} (${client}) did not answer at ${url} within ${READY_TIMEOUT_MS} ms:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   // An anchor has nothing to drain once its load is over, and Hive Gateway takes ~10 s to exit on SIGTERM.
-  return { name, url, pid: child.pid!, output: () => output, stop: () => stopAll([child], 500) };
+  return { name, client, url, pid: child.pid!, output: () => output, stop: () => stopAll([child], 500) };
+}
+
+function supergraphFileOf(routing: Routing, target: TargetSpec, client: Client): string {
+  const file = target.domainFor[client] ? routing.domainSupergraphFile : routing.supergraphFiles[client];
+  if (!file) throw new Error(`no ${target.domainFor[client] ? 'domain' : client} supergraph for ${target.name} in this run`);
+  return file;
 }
 
 const apolloGateway: TargetSpec = {
   name: 'apollo-gateway',
   kind: 'anchor',
   clients: ['web', 'mobile'],
-  describe: 'stock @apollo/gateway 2.14.4 in @apollo/server 5.5.1, NODE_ENV=production',
-  async start(routing) {
+  describe: 'stock @apollo/gateway 2.14.4 in @apollo/server 5.5.1, NODE_ENV=production, one process per client supergraph',
+  domainFor: {},
+  async start(routing, client) {
     const port = await freePort();
-    const env = { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_FILE: routing.supergraphFile, GATEWAY_SECRET: routing.gatewaySecret };
-    return startAnchor('apollo-gateway', ['--import', 'tsx', resolve(__dirname, 'anchors', 'stock-apollo-gateway.ts')], env, port, REPO_ROOT);
+    const env = { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_FILE: supergraphFileOf(routing, apolloGateway, client), GATEWAY_SECRET: routing.gatewaySecret };
+    return startAnchor('apollo-gateway', client, ['--import', 'tsx', resolve(__dirname, 'anchors', 'stock-apollo-gateway.ts')], env, port, REPO_ROOT);
   },
 };
 
 function hiveGateway(hive: Extract<HiveGateway, { ok: true }>, configFile: string, workDir: string): TargetSpec {
-  return {
+  const target: TargetSpec = {
     name: 'hive-gateway',
     kind: 'anchor',
     clients: ['web', 'mobile'],
-    describe: `Hive Gateway ${hive.version} (hive-gateway supergraph, one process, default runtime), NODE_ENV=production`,
-    async start(routing) {
+    describe: `Hive Gateway ${hive.version} (hive-gateway supergraph, one process per client supergraph, default runtime), NODE_ENV=production`,
+    domainFor: hiveClientSupergraphGaps(hive.version),
+    async start(routing, client) {
       const port = await freePort();
       const env = { ...baseEnv(), NODE_ENV: 'production', GATEWAY_SECRET: routing.gatewaySecret };
-      const args = [hive.bin, 'supergraph', routing.supergraphFile, '--port', String(port), '--host', '127.0.0.1', '--fork', '1', '-c', configFile];
-      return startAnchor('hive-gateway', args, env, port, workDir);
+      const args = [hive.bin, 'supergraph', supergraphFileOf(routing, target, client), '--port', String(port), '--host', '127.0.0.1', '--fork', '1', '-c', configFile];
+      return startAnchor('hive-gateway', client, args, env, port, workDir);
     },
   };
+  return target;
 }
 
 /** The targets of one run, baseline first. */
 export function benchTargets(hive: HiveGateway, hiveConfigFile: string, workDir: string): TargetSpec[] {
   return [apolloGateway, ...(hive.ok ? [hiveGateway(hive, hiveConfigFile, workDir)] : []), bffTarget('web-bff'), bffTarget('mobile-bff')];
+}
+
+/** The experience subgraphs the anchors call over HTTP (one child process, one port per client). */
+export interface ExperienceSubgraphs {
+  /** GraphQL endpoint per client. */
+  urls: Partial<Record<Client, string>>;
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The URLs the experience subgraphs will have, known before they are spawned (the anchors'
+ * supergraphs need them), and a start that spawns `anchors/experience-subgraphs.ts` and waits
+ * until each answers its readiness probe.
+ */
+export async function experienceSubgraphs(clients: readonly Client[]): Promise<{ urls: Partial<Record<Client, string>>; start(gatewaySecret: string): Promise<ExperienceSubgraphs> }> {
+  const ports = new Map<Client, number>();
+  for (const client of clients) ports.set(client, await freePort());
+  const urls = Object.fromEntries([...ports].map(([client, port]) => [client, `http://127.0.0.1:${port}/graphql`])) as Partial<Record<Client, string>>;
+  return {
+    urls,
+    async start(gatewaySecret) {
+      const env = { ...baseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', GATEWAY_SECRET: gatewaySecret, EXPERIENCE_PORTS: [...ports].map(([client, port]) => `${client}=${port}`).join(',') };
+      const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'anchors', 'experience-subgraphs.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      let output = '';
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const deadline = Date.now() + READY_TIMEOUT_MS;
+      for (const url of Object.values(urls)) {
+        const probe = url.replace(/\/graphql$/, '/health/ready');
+        for (;;) {
+          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the experience subgraphs exited (${child.signalCode ?? child.exitCode}) before they were ready:\n${output}`);
+          const ready = await fetch(probe, { signal: AbortSignal.timeout(2_000) }).then(
+            (response) => response.status === 200,
+            () => false,
+          );
+          if (ready) break;
+          if (Date.now() > deadline) {
+            await stopAll([child], 5_000);
+            throw new Error(`the experience subgraph at ${url} was not ready within ${READY_TIMEOUT_MS} ms:\n${output}`);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      return { urls, pid: child.pid!, output: () => output, stop: () => stopAll([child], 5_000) };
+    },
+  };
 }

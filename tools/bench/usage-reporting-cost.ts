@@ -310,7 +310,7 @@ export async function measureUsageReportingCost(settings: UsageCostSettings, cle
     const measured: { operation: BenchOperation; totals: LoadTotals }[] = [];
     let onLastRunEndedAt = Date.now();
     for (const operation of operations.filter((op) => op.client === pair.client)) {
-      const request = wireRequest(operation, `${pair.client}-bff`, new Map());
+      const request = wireRequest(operation, `${pair.client}-bff`);
       await checkReplies(pair, operation, request);
       // The reply check is one request the "on" BFF answered (and recorded) too.
       let onTotals: LoadTotals = { answered: 1, non2xx: 0, sent: 1, errors: 0, timeouts: 0 };

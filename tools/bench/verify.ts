@@ -63,11 +63,12 @@ export function replyData(body: unknown): unknown {
 }
 
 /**
- * Where `candidate` first differs from `reference` once the fields only the reference has
- * (the experience fields, by response key) are dropped from it; undefined if they agree.
+ * Where `candidate` first differs from `reference` (every field, every list item; key order
+ * aside), once the fields only the reference has (by response key: the experience fields an
+ * anchor on the domain supergraph cannot serve) are dropped from it; undefined if they agree.
  */
-export function firstDifference(reference: unknown, candidate: unknown, referenceOnlyKeys: readonly string[]): string | undefined {
-  return diff(dropKeys(reference, new Set(referenceOnlyKeys)), candidate, '');
+export function firstDifference(reference: unknown, candidate: unknown, referenceOnlyKeys: readonly string[] = []): string | undefined {
+  return diff(referenceOnlyKeys.length ? dropKeys(reference, new Set(referenceOnlyKeys)) : reference, candidate, '');
 }
 
 function diff(a: unknown, b: unknown, path: string): string | undefined {

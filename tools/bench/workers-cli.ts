@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(`[workers-bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
   const service = STACK.find((s) => s.name === 'mobile-bff')!;
   const feed = benchOperations().operations.find((op) => op.id === 'mobile-feed')!;
-  const request = wireRequest(feed, 'mobile-bff', new Map());
+  const request = wireRequest(feed, 'mobile-bff');
 
   log('starting the five subgraphs…');
   const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
