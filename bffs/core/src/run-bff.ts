@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { experienceSubgraph, type ExperienceSubgraph } from './experience';
 import { clientFiles, readPolicyOf, type ClientName, type ClientPolicy } from '@bff/formats';
 import { createAuthenticator } from './auth/authenticator';
+import { hivePlannerAvailable } from './gateway/hive-plan';
 import { startRegistryPoller } from './registry/registry-poller';
 import { UsageRecorder } from './usage/usage-recorder';
 import { startUsageReporter } from './usage/usage-reporter';
@@ -109,7 +110,9 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     }
     const source = config.registryUrl ? `supergraph from the registry at ${config.registryUrl} (until it answers: ${supergraphFile})` : `supergraph ${supergraphFile}`;
     const apq = config.redisUrl ? `APQ shared in Redis at ${redactedUrl(config.redisUrl)}` : 'APQ in memory';
-    service.log(`${config.mode} mode, ${source}, ${apq}; ready at ${url}/graphql`);
+    const hive = hivePlannerAvailable();
+    const planner = config.queryPlanner === 'apollo' ? "Apollo's query planner" : hive.available ? "the Hive Router's query planner" : `Apollo's query planner (the Hive planner does not load here: ${hive.reason})`;
+    service.log(`${config.mode} mode, ${source}, ${apq}, ${planner}; ready at ${url}/graphql`);
     reportWorkerStarted();
   });
 }

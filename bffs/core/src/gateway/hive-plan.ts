@@ -1,4 +1,4 @@
-import { QueryPlanner as HiveQueryPlanner } from '@graphql-hive/router-query-planner';
+import type { QueryPlanner as HiveQueryPlanner } from '@graphql-hive/router-query-planner';
 import type { FetchDataRewrite, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { UnsupportedPlanError, type BatchFetchNode, type KitPlanNode } from './plan-node-runner';
 
@@ -16,8 +16,11 @@ import { UnsupportedPlanError, type BatchFetchNode, type KitPlanNode } from './p
 export class HivePlanner {
   private readonly planner: HiveQueryPlanner;
 
+  /** Throws when the native planner cannot load on this platform (see hivePlannerAvailable) or the supergraph is not one it reads. */
   constructor(supergraphSdl: string) {
-    this.planner = new HiveQueryPlanner(supergraphSdl);
+    const native = loadNativePlanner();
+    if (!native) throw new UnsupportedPlanError(`the Hive planner does not load here: ${loadError}`);
+    this.planner = new native.QueryPlanner(supergraphSdl);
   }
 
   plan(query: string, operationName: string | null | undefined): KitPlanNode | undefined {
@@ -27,6 +30,30 @@ export class HivePlanner {
 }
 
 const NO_OVERRIDE_LABELS = new Set<string>();
+
+/**
+ * The planner is a native addon with prebuilt binaries for Linux (glibc) and macOS, x64 and
+ * arm64. Loaded on first use, so a BFF on another platform starts and plans with Apollo's
+ * planner instead of failing at its first import.
+ */
+let native: typeof import('@graphql-hive/router-query-planner') | null | undefined;
+let loadError = '';
+function loadNativePlanner(): typeof import('@graphql-hive/router-query-planner') | null {
+  if (native === undefined) {
+    try {
+      native = require('@graphql-hive/router-query-planner') as typeof import('@graphql-hive/router-query-planner');
+    } catch (error) {
+      native = null;
+      loadError = (error as Error).message.split('\n')[0] ?? String(error);
+    }
+  }
+  return native;
+}
+
+/** Whether the Hive planner loads on this platform; when not, why (for the BFF's start-up line). */
+export function hivePlannerAvailable(): { available: true } | { available: false; reason: string } {
+  return loadNativePlanner() ? { available: true } : { available: false, reason: loadError };
+}
 
 type HiveNode = ReturnType<HiveQueryPlanner['plan']>['node'] & object;
 type HivePathSegment = { Field: string } | { TypeCondition: string[] } | '@';

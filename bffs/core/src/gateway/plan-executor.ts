@@ -84,7 +84,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
   const capacity = options.capacity ?? 1_000;
   const plannerName = options.planner ?? 'hive';
   /** The Hive planner of each supergraph, built on first use (keyed like the plans, by Apollo's planner of the same supergraph). */
-  const hivePlanners = new WeakMap<QueryPlanner, HivePlanner>();
+  const hivePlanners = new WeakMap<QueryPlanner, HivePlanner | null>();
   const internals = gateway as unknown as GatewayInternals;
   /** Plans per supergraph (by its planner): a new supergraph's plans start from nothing, and a pinned executor keeps its own. */
   const plansByPlanner = new WeakMap<QueryPlanner, LruCache<string, PreparedOperation>>();
@@ -105,7 +105,16 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     // Introspection is answered by the shaping, mutations and anything with @defer keep Apollo's plans.
     if (plannerName !== 'hive' || hasIntrospection(operation) || operation.rootKind !== 'query') return undefined;
     let planner = hivePlanners.get(view.queryPlanner);
-    if (!planner) hivePlanners.set(view.queryPlanner, (planner = new HivePlanner(view.supergraphSdl)));
+    if (planner === undefined) {
+      try {
+        planner = new HivePlanner(view.supergraphSdl);
+      } catch {
+        // Not on this platform, or a supergraph it does not read: Apollo's planner plans everything.
+        planner = null;
+      }
+      hivePlanners.set(view.queryPlanner, planner);
+    }
+    if (!planner) return undefined;
     try {
       const node = planner.plan(query, operationName);
       return isRunnable(node) ? { node } : undefined;
