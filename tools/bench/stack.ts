@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { REPO_ROOT, freePort, processIsAlive } from '@bff/platform';
+import { REPO_ROOT, freePorts, processIsAlive } from '@bff/platform';
 import { spawnStack, stopAll, waitForStack } from '../stack/launcher';
 import { STACK, type StackService } from '../stack/stack';
 
@@ -93,7 +93,8 @@ async function launch(
   const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: '', STACK_DATA_DIR: dataDir, GATEWAY_SECRET: gatewaySecret };
   delete env.DATABASE_URL; // embedded PGlite, always
   env.LOG_LEVEL = 'warn'; // see baseEnv in targets.ts
-  for (const service of SUBGRAPH_SERVICES) env[`${service.name.toUpperCase()}_PORT`] = String(await freePort());
+  const ports = await freePorts(SUBGRAPH_SERVICES.length);
+  SUBGRAPH_SERVICES.forEach((service, i) => (env[`${service.name.toUpperCase()}_PORT`] = String(ports[i])));
   const options = { env, log: (line: string) => void (output += `${line}\n`) };
   const running = spawnStack(SUBGRAPH_SERVICES, options);
   const children: ChildProcess[] = running.map((r) => r.child);

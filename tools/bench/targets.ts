@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { REPO_ROOT, freePort } from '@bff/platform';
+import { REPO_ROOT, freePort, freePorts } from '@bff/platform';
 import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
 import { STACK } from '../stack/stack';
 import { hiveClientSupergraphGaps, type HiveGateway } from './hive';
@@ -184,8 +184,8 @@ export interface ExperienceSubgraphs {
  * until each answers its readiness probe.
  */
 export async function experienceSubgraphs(clients: readonly Client[]): Promise<{ urls: Partial<Record<Client, string>>; start(gatewaySecret: string): Promise<ExperienceSubgraphs> }> {
-  const ports = new Map<Client, number>();
-  for (const client of clients) ports.set(client, await freePort());
+  const free = await freePorts(clients.length);
+  const ports = new Map<Client, number>(clients.map((client, i) => [client, free[i]!]));
   const urls = Object.fromEntries([...ports].map(([client, port]) => [client, `http://127.0.0.1:${port}/graphql`])) as Partial<Record<Client, string>>;
   return {
     urls,

@@ -7,7 +7,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { supergraphForGateway } from '@bff/formats';
 import { composeSupergraph, loadSubgraphSources, readRoverConfig } from '@bff/schema';
 import { dataset } from '@subgraphs/kit';
-import { GATEWAY_CREDENTIAL_HEADER, REPO_ROOT, freePort } from '@bff/platform';
+import { GATEWAY_CREDENTIAL_HEADER, REPO_ROOT, freePorts } from '@bff/platform';
 import { LOCAL_STACK, portVariable } from './stack';
 import { asUser } from '@subgraphs/kit/testing';
 import { pidsWithEnv, startTsProcess, type TestProcess } from '@bff/platform/testing';
@@ -40,10 +40,11 @@ describe('npm start (the local stack)', () => {
 
   beforeAll(async () => {
     const env: Record<string, string> = { STACK_DATA_DIR: dataDir, STACK_TEST_MARKER: marker, GATEWAY_SECRET: gatewaySecret };
-    for (const service of LOCAL_STACK) {
-      ports[service.name] = await freePort();
+    const free = await freePorts(LOCAL_STACK.length);
+    LOCAL_STACK.forEach((service, i) => {
+      ports[service.name] = free[i]!;
       env[portVariable(service)] = String(ports[service.name]);
-    }
+    });
     stack = startTsProcess('tools/stack/start-stack.ts', env);
     await stack.waitFor(/Press Ctrl-C to stop/);
   });
