@@ -30,6 +30,7 @@ const OPTIONAL: Record<string, { reason: string; requiredIn?: RenderName[] }> = 
   JWT_ISSUER: { reason: 'the development issuer in the base; production names its identity provider', requiredIn: ['production'] },
   JWT_AUDIENCE: { reason: 'the development audience in the base; production names its own', requiredIn: ['production'] },
   OTEL_EXPORTER_OTLP_ENDPOINT: { reason: 'tracing is off while unset; production sends spans to the cluster collector', requiredIn: ['production'] },
+  QUERY_PLANNER: { reason: "default hive: the Hive Router's query planner, Apollo's for what it cannot plan" },
   USAGE_REPORTING: { reason: 'default on: a BFF with REGISTRY_URL reports its usage there' },
   USAGE_REPORT_INTERVAL_MS: { reason: 'default 10000: one usage report per BFF pod every 10 s' },
   USAGE_RETENTION_DAYS: { reason: 'default 30 days of usage kept by the registry' },
