@@ -91,6 +91,16 @@ export async function executePlanNode(context: PlanExecutionContext, node: KitPl
   }
 }
 
+/** The operation's variables that one fetch uses (those the client gave). */
+function fetchVariables(context: PlanExecutionContext, usages: readonly string[] | undefined): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const name of usages ?? []) {
+    const value = context.variables[name];
+    if (value !== undefined) variables[name] = value;
+  }
+  return variables;
+}
+
 const TYPE_CONDITION = '... on ';
 
 /** Whether `value` is of one of the types a `... on A,B` path step names (Hive plans' type conditions). */
@@ -132,11 +142,7 @@ async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, pat
   } else entities.push(data);
   if (entities.length === 0) return;
 
-  const variables: Record<string, unknown> = {};
-  for (const name of fetch.variableUsages ?? []) {
-    const value = context.variables[name];
-    if (value !== undefined) variables[name] = value;
-  }
+  const variables = fetchVariables(context, fetch.variableUsages);
 
   if (!fetch.requires) {
     const reply = await send(context, service, fetch, variables, path);
@@ -228,11 +234,7 @@ async function executeBatchFetch(context: PlanExecutionContext, batch: BatchFetc
   const service = context.services[batch.serviceName];
   if (!service) throw new Error(`Couldn't find service with name "${batch.serviceName}"`);
   const schema = context.supergraphSchema;
-  const variables: Record<string, unknown> = {};
-  for (const name of batch.variableUsages ?? []) {
-    const value = context.variables[name];
-    if (value !== undefined) variables[name] = value;
-  }
+  const variables = fetchVariables(context, batch.variableUsages);
   const groups = batch.aliases.map((alias) => {
     const entities: Data[] = [];
     /** Where each entity is in the result, worked out only if an error needs it: [path index, position among that path's values]. */

@@ -40,6 +40,9 @@ interface Counts {
   lastSeen: number;
 }
 
+/** One key of the counts: an operation, from one client app, at one version. */
+const keyOf = (operationId: string, clientName: string, clientVersion: string) => `${operationId}\u0000${clientName}\u0000${clientVersion}`;
+
 /** A report taken from the recorder, and what to do once the registry answered. */
 export interface TakenReport {
   report: UsageReport;
@@ -76,7 +79,7 @@ export class UsageRecorder {
   record(operation: RecordedOperation, clientName: string | null, clientVersion: string | null, hadErrors: boolean): void {
     const name = (clientName ?? this.options.client).slice(0, USAGE_LABEL_MAX);
     const version = (clientVersion ?? '').slice(0, USAGE_LABEL_MAX);
-    const key = `${operation.queryHash}\u0000${name}\u0000${version}`;
+    const key = keyOf(operation.queryHash, name, version);
     const now = Date.now();
     const entry = this.usage.get(key);
     if (entry) {
@@ -129,7 +132,7 @@ export class UsageRecorder {
   }
 
   private restore(entry: OperationUsage): void {
-    const key = `${entry.operationId}\u0000${entry.clientName}\u0000${entry.clientVersion}`;
+    const key = keyOf(entry.operationId, entry.clientName, entry.clientVersion);
     const current = this.usage.get(key);
     const lastSeen = Date.parse(entry.lastSeen);
     if (current) {
