@@ -9,6 +9,7 @@ import { LruCache } from '../gate/lru-cache';
 import { HivePlanner } from './hive-plan';
 import { executePlanNode, UnsupportedPlanError, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
+import { compileResponseWriter, type ResponseWriter } from './response-writer';
 
 /** Everything worked out once per operation document and reused by every request that sends it. */
 interface PreparedOperation {
@@ -20,6 +21,8 @@ interface PreparedOperation {
   operation: Operation;
   /** Compiled result shaping; absent when the operation has introspection fields (the gateway's shaping answers those). */
   shape?: ResponseShaper;
+  /** Writes the reply's data as JSON in one pass where no completion is needed (absent with introspection, like `shape`). */
+  write?: ResponseWriter;
   /** Plans this file cannot run (@defer, subscriptions) go to @apollo/gateway's own executor. */
   runnable: boolean;
 }
@@ -125,14 +128,16 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
   const prepare = (view: SupergraphView, query: string, document: DocumentNode, operationName: string | null | undefined, definition: OperationDefinitionNode): PreparedOperation => {
     plansBuilt += 1;
     const operation = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined, validate: false });
-    const shape = hasIntrospection(operation) ? undefined : compileResponseShaper(operation);
+    const introspection = hasIntrospection(operation);
+    const shape = introspection ? undefined : compileResponseShaper(operation);
+    const write = introspection ? undefined : compileResponseWriter(operation);
     const fromHive = hivePlan(view, query, operationName, operation);
-    if (fromHive) return { definition, plan: fromHive, plannedBy: 'hive', operation, runnable: true, shape };
+    if (fromHive) return { definition, plan: fromHive, plannedBy: 'hive', operation, runnable: true, shape, write };
     const planned = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined });
     const plan: QueryPlan = view.queryPlanner.buildQueryPlan(planned);
     // A subscription's plan is not the runner's: isRunnable sends it to the gateway's executor.
     const node = plan.node as KitPlanNode | undefined;
-    return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: isRunnable(node), shape };
+    return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: isRunnable(node), shape, write };
   };
 
   // The queryHash: the sha256 of the query text.
@@ -182,6 +187,8 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
         throw error;
       }
     }
+    const written = entry.write?.(unshaped, rawVariables);
+    if (written !== undefined) return context.errors.length > 0 ? { errors: context.errors, dataJson: written } : { dataJson: written };
     const apiGraphQLSchema = view.schema;
     const { data, errors: shapingErrors } = entry.shape
       ? entry.shape(unshaped, rawVariables)

@@ -36,7 +36,7 @@ export function hasIntrospection(operation: Operation): boolean {
   return operation.selectionSet.selections().some((s) => s.kind === 'FieldSelection' && s.element.definition.isSchemaIntrospectionField());
 }
 
-type Condition = (variables: Record<string, unknown>) => boolean;
+export type Condition = (variables: Record<string, unknown>) => boolean;
 interface Run {
   variables: Record<string, unknown>;
   errors: GraphQLError[];
@@ -102,7 +102,8 @@ export function compileResponseShaper(operation: Operation): ResponseShaper {
   };
 }
 
-function compileCondition(element: { appliedDirectivesOf: Function }, schema: Schema): Condition | undefined {
+/** A selection's @skip/@include as one test (true: left out), or undefined when it has neither. */
+export function compileCondition(element: { appliedDirectivesOf: Function }, schema: Schema): Condition | undefined {
   const skip = (element.appliedDirectivesOf(schema.skipDirective()) as any[])[0];
   const include = (element.appliedDirectivesOf(schema.includeDirective()) as any[])[0];
   if (!skip && !include) return undefined;
@@ -259,7 +260,7 @@ function compileValue(type: Type, subselections: ApplySelections | undefined, sc
 }
 
 /** Whether a subgraph's value fits a leaf type (federation-internals' isValidLeafValue, decided once per type). */
-function leafValidator(type: NamedType, schema: Schema): (value: unknown) => boolean {
+export function leafValidator(type: NamedType, schema: Schema): (value: unknown) => boolean {
   if (isCustomScalarType(type)) return () => true;
   const isInt = type === schema.intType() || type === schema.idType();
   const isFloat = type === schema.floatType();

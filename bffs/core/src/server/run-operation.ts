@@ -10,6 +10,8 @@ import { isDeliberate, maskError } from './mask-errors';
 /** What an executor answers: the plan executor's, or stock @apollo/gateway's. */
 export interface ExecutionResultLike {
   data?: Record<string, unknown> | null;
+  /** The data already written as JSON (the plan executor's response writer), in place of `data`. */
+  dataJson?: string;
   errors?: readonly GraphQLError[];
   extensions?: Record<string, unknown>;
 }
@@ -88,7 +90,7 @@ export async function runOperation(
 
   const errors = result.errors?.map(withInputErrorCode);
   // A variable that does not coerce: nothing ran, and the request is what was wrong.
-  if (errors?.length && result.data === undefined) status ??= 400;
+  if (errors?.length && result.data === undefined && result.dataJson === undefined) status ??= 400;
   for (const error of errors ?? []) {
     if (isDeliberate(error.extensions?.code)) continue;
     telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
@@ -103,7 +105,7 @@ export async function runOperation(
     );
   }
   const code = formatted?.[0]?.extensions?.code;
-  const hasData = result.data !== undefined && result.data !== null;
+  const hasData = result.dataJson !== undefined || (result.data !== undefined && result.data !== null);
   telemetry.operationEnded({
     name,
     outcome: !formatted?.length ? 'success' : hasData ? 'partial' : (status ?? 200) >= 400 ? 'rejected' : 'error',
@@ -112,8 +114,16 @@ export async function runOperation(
   return {
     status: status ?? 200,
     cacheControl: request.method === 'GET' && !formatted?.length ? cachePolicy.header() : 'no-store',
-    body: `${JSON.stringify({ errors: formatted, data: result.data, extensions: result.extensions })}\n`,
+    body: replyText(formatted, result),
   };
+}
+
+/** The reply as Apollo Server writes one (errors, data, extensions), with data written already where the executor did. */
+function replyText(errors: GraphQLFormattedError[] | undefined, result: ExecutionResultLike): string {
+  if (result.dataJson === undefined) return `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
+  const head = errors ? `{"errors":${JSON.stringify(errors)},"data":` : '{"data":';
+  const tail = result.extensions ? `,"extensions":${JSON.stringify(result.extensions)}}\n` : '}\n';
+  return head + result.dataJson + tail;
 }
 
 function asGraphQLError(error: unknown): GraphQLError {
