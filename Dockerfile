@@ -3,7 +3,7 @@
 # One image for every service of the stack. The container command picks the service and
 # gives it the node flags tools/stack/stack.ts has for it, for example
 #   node --no-wasm-dynamic-tiering --no-wasm-tier-up --max-semi-space-size=4 --require tsx/cjs subgraphs/catalog/src/index.ts
-#   node --max-semi-space-size=32 --import tsx bffs/web/src/index.ts
+#   node --max-semi-space-size=64 --import tsx bffs/web/src/index.ts
 # deploy/k8s has the command of each service (a test keeps them in step with stack.ts).
 #
 #   docker build -t graphql-federation:1.0.0 .

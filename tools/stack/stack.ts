@@ -69,7 +69,7 @@ function mobileExample(url: string): string {
  * larger young generation lets most of that die without being copied: fewer scavenges,
  * more requests per second (figures: tools/memory/README.md).
  */
-export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
 /**
  * Node flags of the services that run embedded PostgreSQL (PGlite): the five subgraphs and

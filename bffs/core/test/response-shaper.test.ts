@@ -44,7 +44,7 @@ describe('compiled response shaping = @apollo/gateway result shaping', () => {
     ['nested fragments on an interface, data without __typename', '{ node { ... on Node { id ... on Item { name } } } }', { node: { id: '3', name: 'x' } }],
     ['__typename under an interface condition, the data naming the type', '{ maybe { ... on Node { __typename kind: __typename } } }', { maybe: { __typename: 'Item' } }],
     ['a field named like an Object.prototype member, absent from the data', '{ constructor: maybe { toString: id } }', { constructor: { id: '1' } }],
-    ['strings that JSON escapes, non-ASCII text, a custom scalar', '{ maybe { id name extra } }', { maybe: { id: 'a"b\\c', name: 'Grüße — ★\n\u2028', extra: { nested: [1, 'two', null], ok: true } } }],
+    ['strings that JSON escapes, non-ASCII text, a custom scalar', '{ maybe { id name tags extra } }', { maybe: { id: 'a"b\\c', name: 'Grüße — ★\n\u2028', tags: ['lone \ud800', 'pair 😀', '\u0007'], extra: { nested: [1, 'two', null], ok: true } } }],
     ['@include that keeps a field for one request and drops it for another', 'query ($i: Boolean!) { maybe { id name @include(if: $i) } }', { maybe: { id: '1', name: 'n' } }, { i: false }],
     ['an empty list and a null list', '{ items { id } maybe { tags related { id } } }', { items: [], maybe: { tags: null, related: [] } }],
   ];

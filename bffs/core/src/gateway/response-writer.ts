@@ -14,9 +14,13 @@ import { compileCondition, leafValidator, type Condition } from './response-shap
  */
 export type ResponseWriter = (input: Record<string, any> | null | undefined, variables: Record<string, unknown>) => string | undefined;
 
-/** What a value writer returns when the reply needs response-shaper.ts after all. */
 const GIVE_UP = undefined;
-type WriteValue = (input: any) => string | undefined;
+/**
+ * Writes one value's JSON as pieces onto `out`; false when the reply needs response-shaper.ts
+ * after all. The pieces are joined once at the end: concatenating as it goes made a string
+ * object per piece that the young generation had to copy while replies were in flight.
+ */
+type WriteValue = (input: any, out: string[]) => boolean;
 
 /**
  * One field of an object as written: its key's JSON (with the comma before it, when it is not
@@ -50,7 +54,8 @@ export function compileResponseWriter(operation: Operation): ResponseWriter {
       write = new ObjectWriter(schema, [operation.selectionSet], root, (selection) => selectionSkipped(selection, schema, effective)).write;
       byOutcome.set(outcome, write);
     }
-    return write(input);
+    const out: string[] = [];
+    return write(input, out) ? out.join('') : GIVE_UP;
   };
 }
 
@@ -82,7 +87,7 @@ class ObjectWriter {
     private readonly skipped: (selection: { element: unknown }) => boolean,
   ) {}
 
-  readonly write: WriteValue = (input) => {
+  readonly write: WriteValue = (input, out) => {
     const typename = input.__typename;
     const key = typename ? typename : '';
     let fields = this.fieldsByType.get(key);
@@ -90,22 +95,22 @@ class ObjectWriter {
       fields = this.compile(typename);
       this.fieldsByType.set(key, fields);
     }
-    if (fields === null) return GIVE_UP;
-    let out = '{';
+    if (fields === null) return false;
+    out.push('{');
     for (let index = 0; index < fields.length; index++) {
       const field = fields[index]!;
       if (field.typenameParent) {
         const name = this.typeNameOf(input, field.responseName, field.typenameParent);
-        if (name === GIVE_UP) return GIVE_UP;
-        out += field.key + name;
+        if (name === GIVE_UP) return false;
+        out.push(field.key, name);
         continue;
       }
       const value = field.ownOnly ? ownValue(input, field.responseName) : input[field.responseName];
-      const written = field.write(value === undefined ? null : value);
-      if (written === GIVE_UP) return GIVE_UP;
-      out += field.key + written;
+      out.push(field.key);
+      if (!field.write(value === undefined ? null : value, out)) return false;
     }
-    return `${out}}`;
+    out.push('}');
+    return true;
   };
 
   /**
@@ -166,7 +171,7 @@ class ObjectWriter {
   }
 }
 
-const giveUp: WriteValue = () => GIVE_UP;
+const giveUp: WriteValue = () => false;
 
 function ownValue(input: object, name: string): unknown {
   return Object.hasOwn(input, name) ? (input as Record<string, unknown>)[name] : undefined;
@@ -176,33 +181,43 @@ function valueWriter(schema: Schema, type: Type, selectionSets: SelectionSet[], 
   if (isNonNullType(type)) {
     const inner = valueWriter(schema, type.ofType, selectionSets, skipped);
     // A null here bubbles up with an error: response-shaper.ts writes those replies.
-    return (input) => (input === null ? GIVE_UP : inner(input));
+    return (input, out) => input !== null && inner(input, out);
   }
   if (isListType(type)) {
     const element = valueWriter(schema, type.ofType, selectionSets, skipped);
-    return (input) => {
-      if (input === null) return 'null';
-      if (!Array.isArray(input)) return GIVE_UP;
-      let out = '[';
+    return (input, out) => {
+      if (input === null) return writeNull(out);
+      if (!Array.isArray(input)) return false;
+      out.push('[');
       for (let index = 0; index < input.length; index++) {
-        const written = element(input[index]);
-        if (written === GIVE_UP) return GIVE_UP;
-        out += index ? `,${written}` : written;
+        if (index) out.push(',');
+        if (!element(input[index], out)) return false;
       }
-      return `${out}]`;
+      out.push(']');
+      return true;
     };
   }
   if (isCompositeType(type)) {
     const object = new ObjectWriter(schema, selectionSets, type, skipped).write;
-    return (input) => (input === null ? 'null' : typeof input === 'object' && !Array.isArray(input) ? object(input) : GIVE_UP);
+    return (input, out) => (input === null ? writeNull(out) : typeof input === 'object' && !Array.isArray(input) && object(input, out));
   }
   const valid = leafValidator(type as NamedType, schema);
-  return (input) => {
-    if (input === null) return 'null';
-    if (!valid(input)) return GIVE_UP;
-    return typeof input === 'boolean' ? (input ? 'true' : 'false') : JSON.stringify(input);
+  return (input, out) => {
+    if (input === null) return writeNull(out);
+    if (!valid(input)) return false;
+    if (typeof input === 'string' && !NEEDS_ESCAPING.test(input)) out.push('"', input, '"');
+    else out.push(JSON.stringify(input));
+    return true;
   };
 }
+
+function writeNull(out: string[]): true {
+  out.push('null');
+  return true;
+}
+
+/** What JSON.stringify would escape in a string: quotes, backslashes, control characters, surrogates (lone ones; pairs are merely sent the long way). */
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * The text as a one-byte string. V8 keeps strings two-byte once they were (a name that came
