@@ -16,7 +16,7 @@ import type { CostModel } from '../limits/cost-model';
 import { maxBatchSizeCheck } from '../limits/max-batch-size-check';
 import { maxTokensCheck } from '../limits/max-tokens-check';
 import { MaxAliasesRule } from '../limits/MaxAliasesRule';
-import { MaxCostRule } from '../limits/MaxCostRule';
+import { costLimitError } from '../limits/MaxCostRule';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';
@@ -169,14 +169,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     if (entry.kind === 'too-many-tokens') return refused(entry.rejection);
     if (entry.kind === 'syntax-error') return { failed: true, status: 400, errors: [entry.error], operationName: resolved.operationName };
     const { document } = entry;
-    const error =
-      entry.limitError ??
-      validate(
-        options.apiSchema,
-        document,
-        [MaxCostRule({ maxCost: limits.maxCost, defaultListSize: limits.defaultListSize, model: options.costModel, variables: resolved.variables })],
-        { maxErrors: 1 },
-      )[0];
+    const error = entry.limitError ?? costLimitError(options.apiSchema, document, { maxCost: limits.maxCost, defaultListSize: limits.defaultListSize, model: options.costModel, variables: resolved.variables });
     if (error) {
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
       return refused(rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } }), document);

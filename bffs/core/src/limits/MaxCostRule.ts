@@ -8,7 +8,9 @@ import {
   isObjectType,
   Kind,
   valueFromAST,
+  type DocumentNode,
   type FieldNode,
+  type GraphQLError,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
@@ -45,18 +47,26 @@ interface SizedFields {
 export function MaxCostRule(options: CostOptions): ValidationRule {
   return (context) => ({
     Document(document) {
-      const schema = context.getSchema();
-      const fragments = fragmentsOf(document);
-      for (const definition of document.definitions) {
-        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-        const measured = Math.round(operationCost(schema, definition, fragments, options));
-        if (measured > options.maxCost) {
-          context.reportError(limitExceeded(ErrorCode.COST_LIMIT_EXCEEDED, 'Estimated cost', 'maxCost', options.maxCost, measured));
-        }
-      }
+      const error = costLimitError(context.getSchema(), document, options);
+      if (error) context.reportError(error);
       return false;
     },
   });
+}
+
+/**
+ * The same limit without graphql-js's validation machinery around it (a TypeInfo and a
+ * visitor per call), for the gate, which checks it on every request because the cost
+ * depends on the variables: the error of the first operation over the limit, if any.
+ */
+export function costLimitError(schema: GraphQLSchema, document: DocumentNode, options: CostOptions): GraphQLError | undefined {
+  const fragments = fragmentsOf(document);
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const measured = Math.round(operationCost(schema, definition, fragments, options));
+    if (measured > options.maxCost) return limitExceeded(ErrorCode.COST_LIMIT_EXCEEDED, 'Estimated cost', 'maxCost', options.maxCost, measured);
+  }
+  return undefined;
 }
 
 export function operationCost(
