@@ -6,11 +6,12 @@ import { locateHiveGateway, writeHiveConfig, type HiveGateway } from './hive';
 import { runLoad, type LoadResult } from './load';
 import type { GraphQLSchema } from 'graphql';
 import { benchOperations, directSubgraphRequest, projectOperation, requestBytes, wireRequest, type BenchOperation, type OperationCall, type OverheadOperation, type ProjectedOperation, type WireRequest } from './operations';
-import { OVERHEAD_TARGET_MS, stackRss, withRatios, type BenchReport, type CellResult, type ListSizeResult, type OverheadCell, type OverheadResult, type RssEntry } from './report';
+import { HOP_FLOOR_TARGET, OVERHEAD_TARGET_MS, stackRss, withRatios, type BenchReport, type CellResult, type ListSizeResult, type OverheadCell, type OverheadResult, type RssEntry } from './report';
 import { rssOf } from './rss';
+import { median } from './rounds';
 import { startSubgraphs, SUBGRAPH_SERVICES } from './stack';
 import { clientApiSchema, clientSupergraphForAnchors, composeDomainSupergraph } from './supergraph';
-import { benchTargets, experienceSubgraphs, type Client, type ExperienceSubgraphs, type Routing, type RunningTarget, type TargetName, type TargetSpec } from './targets';
+import { benchTargets, experienceSubgraphs, startHopFloorProxy, type Client, type ExperienceSubgraphs, type Routing, type RunningTarget, type TargetName, type TargetSpec } from './targets';
 import { firstDifference, replyData, replyProblems, send, type Reply } from './verify';
 
 export interface BenchSettings {
@@ -217,6 +218,11 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   }
   // The overhead pair: the BFF must make exactly one fetch, to that subgraph; the direct call's reply must equal the BFF's.
   const overheadPair = overhead ? await countOverheadPair(overhead, targets, instanceOf, subgraphs.urls, subgraphs.gatewaySecret, counters, settings.countingRequests) : undefined;
+  if (overheadPair) {
+    const proxy = await startHopFloorProxy(overheadPair.direct.origin);
+    cleanup.add(() => proxy.stop());
+    overheadPair.hopOrigin = proxy.origin;
+  }
   log(`counting pass done in ${seconds(phase)}`);
 
   // Throughput pass, one target at a time (the others idle), baseline first; an anchor's
@@ -229,8 +235,8 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
   const overheadCells = overheadPair?.bff.instance ? 2 * settings.overheadConnections.length : 0;
   log(`throughput pass: ${cellsToRun + overheadCells} cells × ${settings.warmupSeconds + settings.durationSeconds}s…`);
   const stopping: Promise<void>[] = [];
-  const load = (origin: string, request: WireRequest, connections = settings.connections) =>
-    runLoad({ origin, request, connections, warmupSeconds: settings.warmupSeconds, durationSeconds: settings.durationSeconds });
+  const load = (origin: string, request: WireRequest, connections = settings.connections, warmupSeconds = settings.warmupSeconds, durationSeconds = settings.durationSeconds) =>
+    runLoad({ origin, request, connections, warmupSeconds, durationSeconds });
   for (const target of targets) {
     for (const client of clientsOf(target)) {
       const instance = instanceOf(target, client);
@@ -275,7 +281,7 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
         log(`${target.name.padEnd(14)} ${op.label.padEnd(20)} ${cell.load.rps.toFixed(1)} req/s, p50 ${cell.load.p50.toFixed(1)} ms`);
       }
       if (overheadPair && target.name === overheadPair.bff.target && client === overheadPair.operation.operation.client) {
-        for (const connections of settings.overheadConnections) overheadResults.push(await measureOverheadPair(overheadPair, connections, load, counters, log));
+        for (const connections of settings.overheadConnections) overheadResults.push(await measureOverheadPair(overheadPair, connections, load, settings, counters, log));
       }
       if (!instance) continue;
       const usage = rssOf(instance.pid);
@@ -331,6 +337,8 @@ interface CountedOverheadPair {
   operation: OverheadOperation;
   bff: { target: TargetName; instance?: RunningTarget; request: WireRequest; count?: CountingResult; problems: string[] };
   direct: { target: string; origin: string; request: WireRequest; count: CountingResult; problems: string[] };
+  /** The hop floor proxy in front of the subgraph (anchors/hop-floor-proxy.ts), sent the direct call's request. */
+  hopOrigin?: string;
   /** The BFF's reply, the reference for the direct one. */
   reference?: Reply;
 }
@@ -373,26 +381,42 @@ async function countOverheadPair(
   return { operation: overhead, bff, direct, reference };
 }
 
-/** One connection count of the overhead pair: the direct call, then the BFF, each checked, then loaded alike. */
+/**
+ * How many slices the overhead pair's window is cut into. The direct call, the hop floor and
+ * the BFF take turns slice by slice, so a change in this shared machine's load falls on all
+ * three alike instead of on whichever ran during it; each side's p50 is the median of its slices'.
+ */
+const OVERHEAD_SLICES = 5;
+
+/** One connection count of the overhead pair: the direct call, the hop floor and the BFF, each checked, warmed, then loaded in turns. */
 async function measureOverheadPair(
   pair: CountedOverheadPair,
   connections: number,
-  load: (origin: string, request: WireRequest, connections: number) => Promise<LoadResult>,
+  load: (origin: string, request: WireRequest, connections: number, warmupSeconds: number, durationSeconds: number) => Promise<LoadResult>,
+  settings: { warmupSeconds: number; durationSeconds: number },
   counters: SubgraphCounters,
   log: (line: string) => void,
 ): Promise<OverheadResult> {
   const subgraphRequests = async () => (await counters.read()).requests[pair.operation.subgraph] ?? 0;
   const op = pair.operation.operation;
-  const measure = async (target: string, origin: string | undefined, request: WireRequest, count: CountingResult | undefined, known: readonly string[]): Promise<OverheadCell> => {
+  interface Side {
+    cell: OverheadCell;
+    origin?: string;
+    request: WireRequest;
+    slices: LoadResult[];
+    subgraphRequests: number;
+  }
+  const check = async (target: string, origin: string | undefined, request: WireRequest, count: CountingResult | undefined, known: readonly string[]): Promise<Side> => {
     const cell: OverheadCell = {
       target,
       requestBytes: requestBytes(request).total,
       responseBytes: 0,
       ...(count ? { fetchesPerRequest: count.fetchesPerRequest, sqlPerRequest: count.sqlPerRequest } : {}),
     };
+    const side: Side = { cell, request, slices: [], subgraphRequests: 0 };
     if (!origin) {
       cell.problem = 'did not start';
-      return cell;
+      return side;
     }
     const problems = [...known];
     if (problems.length === 0) {
@@ -405,27 +429,66 @@ async function measureOverheadPair(
     if (problems.length > 0) {
       cell.problem = `WRONG REPLY: ${problems.join('; ')}`;
       log(`${target} ${op.label} (${connections} connections): ${cell.problem}`);
-      return cell;
+      return side;
     }
-    const before = await subgraphRequests();
-    cell.load = await load(origin, request, connections);
-    // Let the requests the load generator abandoned at its deadline finish before counting.
-    await new Promise((r) => setTimeout(r, 200));
-    if (cell.load.totals.answered > 0) cell.fetchesPerRequestUnderLoad = ((await subgraphRequests()) - before) / cell.load.totals.answered;
-    log(`${target.padEnd(16)} ${op.label} ${String(connections).padStart(3)} conn. ${cell.load.rps.toFixed(1)} req/s, p50 ${cell.load.p50.toFixed(2)} ms`);
-    return cell;
+    side.origin = origin;
+    return side;
   };
-  const direct = await measure(pair.direct.target, pair.direct.origin, pair.direct.request, pair.direct.count, pair.direct.problems);
-  const bff = await measure(pair.bff.target, pair.bff.instance && new URL(pair.bff.instance.url).origin, pair.bff.request, pair.bff.count, pair.bff.problems);
+  const direct = await check(pair.direct.target, pair.direct.origin, pair.direct.request, pair.direct.count, pair.direct.problems);
+  const hop = pair.hopOrigin ? await check(HOP_FLOOR_TARGET, pair.hopOrigin, pair.direct.request, pair.direct.count, pair.direct.problems) : undefined;
+  const bff = await check(pair.bff.target, pair.bff.instance && new URL(pair.bff.instance.url).origin, pair.bff.request, pair.bff.count, pair.bff.problems);
+  const sides = [direct, ...(hop ? [hop] : []), bff].filter((side) => side.origin !== undefined);
+  for (const side of sides) await load(side.origin!, side.request, connections, settings.warmupSeconds, 0);
+  for (let slice = 0; slice < OVERHEAD_SLICES; slice++) {
+    for (const side of sides) {
+      const before = await subgraphRequests();
+      side.slices.push(await load(side.origin!, side.request, connections, 0, settings.durationSeconds / OVERHEAD_SLICES));
+      // Let the requests the load generator abandoned at its deadline finish before counting.
+      await new Promise((r) => setTimeout(r, 200));
+      side.subgraphRequests += (await subgraphRequests()) - before;
+    }
+  }
+  for (const side of sides) {
+    side.cell.load = combineSlices(side.slices);
+    if (side.cell.load.totals.answered > 0) side.cell.fetchesPerRequestUnderLoad = side.subgraphRequests / side.cell.load.totals.answered;
+    log(`${side.cell.target.padEnd(16)} ${op.label} ${String(connections).padStart(3)} conn. ${side.cell.load.rps.toFixed(1)} req/s, p50 ${side.cell.load.p50.toFixed(2)} ms`);
+  }
+  const directLoad = direct.cell.load;
   return {
     operationId: pair.operation.id,
     operation: op.label,
     subgraph: pair.operation.subgraph,
     connections,
-    direct,
-    bff,
-    ...(direct.load && bff.load ? { p50OverheadMs: bff.load.p50 - direct.load.p50 } : {}),
+    direct: direct.cell,
+    ...(hop ? { hop: hop.cell } : {}),
+    bff: bff.cell,
+    ...(directLoad && bff.cell.load ? { p50OverheadMs: bff.cell.load.p50 - directLoad.p50 } : {}),
+    ...(directLoad && hop?.cell.load ? { hopP50OverheadMs: hop.cell.load.p50 - directLoad.p50 } : {}),
     p50TargetMs: OVERHEAD_TARGET_MS,
+  };
+}
+
+/** One side's slices as one load: counts added up, req/s over the whole window, each percentile the median of the slices'. */
+function combineSlices(slices: readonly LoadResult[]): LoadResult {
+  const sum = (pick: (l: LoadResult) => number) => slices.reduce((total, l) => total + pick(l), 0);
+  const middle = (pick: (l: LoadResult) => number) => median(slices.map(pick)) ?? 0;
+  return {
+    rps: sum((l) => l.rps) / slices.length,
+    requests: sum((l) => l.requests),
+    p50: middle((l) => l.p50),
+    p95: middle((l) => l.p95),
+    p99: middle((l) => l.p99),
+    responseWireBytes: sum((l) => l.responseWireBytes) / slices.length,
+    non2xx: sum((l) => l.non2xx),
+    errors: sum((l) => l.errors),
+    timeouts: sum((l) => l.timeouts),
+    totals: {
+      answered: sum((l) => l.totals.answered),
+      non2xx: sum((l) => l.totals.non2xx),
+      sent: sum((l) => l.totals.sent),
+      errors: sum((l) => l.totals.errors),
+      timeouts: sum((l) => l.totals.timeouts),
+    },
   };
 }
 
@@ -435,10 +498,11 @@ function overheadNotes(results: readonly OverheadResult[]): string[] {
   const figures = results.map((r) => {
     const under = r.bff.fetchesPerRequestUnderLoad;
     const deduplicated = under !== undefined && under < 0.95 ? ` (the BFF sent ${first.subgraph} ${under.toFixed(2)} fetches per request: its in-flight deduplication of identical fetches, so this is not its overhead)` : '';
-    return `${r.connections} connection${r.connections === 1 ? '' : 's'}: ${r.p50OverheadMs === undefined ? 'not measured' : `${r.p50OverheadMs >= 0 ? '+' : ''}${r.p50OverheadMs.toFixed(2)} ms`}${deduplicated}`;
+    const floor = r.hopP50OverheadMs === undefined ? '' : ` (the hop floor: ${r.hopP50OverheadMs >= 0 ? '+' : ''}${r.hopP50OverheadMs.toFixed(2)} ms)`;
+    return `${r.connections} connection${r.connections === 1 ? '' : 's'}: ${r.p50OverheadMs === undefined ? 'not measured' : `${r.p50OverheadMs >= 0 ? '+' : ''}${r.p50OverheadMs.toFixed(2)} ms`}${floor}${deduplicated}`;
   });
   return [
-    `BFF overhead (${first.operation}, one fetch, to ${first.subgraph}; target at most ${first.p50TargetMs} ms at p50): ${figures.join('; ')}. The direct call is what a gateway sends that subgraph (the same query text, the gateway credential), and its reply equals the BFF's, so the difference is everything the BFF adds: its HTTP handling, gate, plan, the extra loopback hop, the reply. With one connection that is the per-request overhead; with many, the p50 is mostly queueing on shared cores (the BFF, the subgraph and the load generator), and the web BFF deduplicates identical fetches in flight (subgraphFetch.dedupeInFlight in its policy).`,
+    `BFF overhead (${first.operation}, one fetch, to ${first.subgraph}; target at most ${first.p50TargetMs} ms at p50): ${figures.join('; ')}. The direct call is what a gateway sends that subgraph (the same query text, the gateway credential), and its reply equals the BFF's, so the difference is everything the BFF adds: its HTTP handling, gate, plan, the extra loopback hop, the reply. The hop floor is a Node process that only forwards the direct call to the subgraph and parses and re-serialises its reply (anchors/hop-floor-proxy.ts): what one more process and loopback hop cost on this machine before any gateway work. With one connection that is the per-request overhead; with many, the p50 is mostly queueing on shared cores (the BFF, the subgraph and the load generator), and the web BFF deduplicates identical fetches in flight (subgraphFetch.dedupeInFlight in its policy).`,
   ];
 }
 

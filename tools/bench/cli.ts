@@ -3,11 +3,12 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cleanup, runBench, type BenchSettings } from './bench';
 import { optionReader } from './cli-options';
-import { formatReport } from './report';
+import { formatReport, type BenchReport } from './report';
+import { formatRounds, summariseRounds } from './rounds';
 
 const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--connections N] [--warmup S] [--duration S]
                         [--counting-requests N] [--overhead-connections LIST] [--targets LIST] [--ops LIST]
-                        [--no-hive] [--reseed]
+                        [--no-hive] [--reseed] [--rounds N]
 
 Starts the five subgraphs (PGlite, fresh temporary data), then measures side by side: the web
 BFF, the mobile BFF, stock @apollo/gateway and Hive Gateway on representative operations, and
@@ -21,6 +22,8 @@ catalog subgraph). Prints the tables; writes the same as JSON (default ./bench-r
                         connection counts of the BFF overhead pair (default: 1 and --connections)
   --no-hive             leave Hive Gateway out (otherwise installed on first use into $BFF_BENCH_HOME)
   --reseed              seed the databases from scratch instead of copying the seeded snapshot
+  --rounds N            N whole runs one after the other, then their medians and the range of each
+                        ratio (claim a ratio from 3 or more: this machine is shared and noisy)
 
 Environment: BFF_BENCH_HOME (default /tmp/bff-bench): Hive Gateway install and the seeded data snapshot.`;
 
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
         ops: { type: 'string' },
         'no-hive': { type: 'boolean', default: false },
         reseed: { type: 'boolean', default: false },
+        rounds: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -79,8 +83,9 @@ async function main(): Promise<void> {
   };
   // npm runs scripts from the repository root; a relative --out is relative to where npm was called.
   const out = resolve(process.env.INIT_CWD ?? process.cwd(), values.out ?? 'bench-results.json');
+  const rounds = positive('rounds', values.rounds, 1, true);
 
-  const cleanup = new Cleanup();
+  let cleanup = new Cleanup();
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) return;
@@ -92,10 +97,24 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
   try {
-    const { report, failed } = await runBench(settings, cleanup);
-    await cleanup.run();
-    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(formatReport(report));
+    const reports: BenchReport[] = [];
+    let failed = false;
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) log(`round ${round} of ${rounds}`);
+      cleanup = new Cleanup();
+      const outcome = await runBench(settings, cleanup);
+      await cleanup.run();
+      reports.push(outcome.report);
+      failed ||= outcome.failed;
+      if (rounds > 1) console.log(`\n=== round ${round} of ${rounds} ===`);
+      console.log(formatReport(outcome.report));
+    }
+    if (rounds === 1) writeFileSync(out, `${JSON.stringify(reports[0], null, 2)}\n`);
+    else {
+      const summary = summariseRounds(reports);
+      writeFileSync(out, `${JSON.stringify({ version: 1, rounds: reports, summary }, null, 2)}\n`);
+      console.log(`\n=== ${rounds} rounds ===\n${formatRounds(summary)}`);
+    }
     console.log(`\nJSON: ${out}`);
     log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (failed) {

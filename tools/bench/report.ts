@@ -37,6 +37,9 @@ export interface ListSizeResult {
 /** The issue's target for the BFF's own latency on a one-fetch query. */
 export const OVERHEAD_TARGET_MS = 0.3;
 
+/** The overhead row's middle line: a proxy that only forwards (anchors/hop-floor-proxy.ts). */
+export const HOP_FLOOR_TARGET = 'hop floor (proxy)';
+
 /** One side of the BFF overhead pair. */
 export interface OverheadCell {
   /** `web-bff`, or `<subgraph> (direct)`. */
@@ -65,9 +68,13 @@ export interface OverheadResult {
   subgraph: string;
   connections: number;
   direct: OverheadCell;
+  /** The same request through a proxy that only forwards: one more process and hop, no gateway work. */
+  hop?: OverheadCell;
   bff: OverheadCell;
   /** The BFF's p50 minus the direct p50, ms (both measured). */
   p50OverheadMs?: number;
+  /** The hop floor's p50 minus the direct p50, ms. */
+  hopP50OverheadMs?: number;
   p50TargetMs: number;
 }
 
@@ -175,8 +182,9 @@ export function formatOverhead(results: readonly OverheadResult[]): string[] {
   const [first] = results;
   if (!first) return [];
   const rows = results.flatMap((r) =>
-    [r.direct, r.bff].map((c, i) => {
+    [r.direct, ...(r.hop ? [r.hop] : []), r.bff].map((c, i) => {
       const l = c.load;
+      const overhead = c === r.bff ? `${formatDelta(r.p50OverheadMs)}${verdict(r)}` : c === r.hop ? formatDelta(r.hopP50OverheadMs) : '';
       return [
         i === 0 ? String(r.connections) : '',
         c.target,
@@ -189,7 +197,7 @@ export function formatOverhead(results: readonly OverheadResult[]): string[] {
         formatCount(c.fetchesPerRequest),
         c.fetchesPerRequestUnderLoad === undefined ? '-' : c.fetchesPerRequestUnderLoad.toFixed(2),
         formatCount(c.sqlPerRequest),
-        i === 1 ? `${formatDelta(r.p50OverheadMs)}${verdict(r)}` : '',
+        overhead,
         c.problem ?? loadProblems(l),
       ];
     }),

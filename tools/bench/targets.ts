@@ -216,3 +216,26 @@ export async function experienceSubgraphs(clients: readonly Client[]): Promise<{
     },
   };
 }
+
+/** The hop floor of the overhead row (`anchors/hop-floor-proxy.ts`) in front of one subgraph: its origin, and how to stop it. */
+export async function startHopFloorProxy(subgraphOrigin: string): Promise<{ origin: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'anchors', 'hop-floor-proxy.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...baseEnv(), UPSTREAM: subgraphOrigin },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let output = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the hop floor proxy was not ready within ${READY_TIMEOUT_MS} ms:\n${output}`)), READY_TIMEOUT_MS);
+    child.once('message', (message: { port?: number }) => {
+      clearTimeout(timer);
+      resolvePort(message.port ?? 0);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the hop floor proxy exited (${signal ?? code}) before it was ready:\n${output}`));
+    });
+  });
+  return { origin: `http://127.0.0.1:${port}`, stop: () => stopAll([child], 5_000) };
+}
