@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ApolloGateway } from '@apollo/gateway';
 import { REPO_ROOT, type Database } from '@bff/platform';
 import { disposeTestDatabase, openTestDatabase } from '@bff/platform/testing';
-import type { GraphQLSchema } from 'graphql';
 import { startTestRegistry, TEST_REGISTRY_TOKEN } from './testing';
 
-const CATALOG_SDL = readFileSync(resolve(REPO_ROOT, 'subgraphs/catalog/schema.graphql'), 'utf8');
-const ANCHOR = '  "When the product was first listed."';
-const WITH_BRAND = CATALOG_SDL.replace(ANCHOR, `  "Brand name."\n  brand: String\n${ANCHOR}`);
 const ROUTER_CONFIG = `query SupergraphSdl($apiKey: String!, $ref: String!, $ifAfterId: ID) {
   routerConfig(ref: $ref, apiKey: $apiKey, ifAfterId: $ifAfterId) {
     __typename
@@ -25,9 +20,12 @@ const PERSISTED_QUERIES = `query PersistedQueriesManifestQuery($apiKey: String!,
     ... on FetchError { code message }
   }
 }`;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** The registry as an Uplink endpoint: what stock gateways and routers poll for a graph's supergraph. */
+/**
+ * The registry as an Uplink endpoint: what stock gateways and routers poll for a graph's
+ * supergraph. A stock @apollo/gateway running on it, in front of the real subgraphs and
+ * through a publish, is tools/stack/uplink-stock-gateway.e2e.test.ts.
+ */
 describe('registry over Uplink', () => {
   let db: Database;
   let registry: Awaited<ReturnType<typeof startTestRegistry>>;
@@ -103,29 +101,5 @@ describe('registry over Uplink', () => {
     expect((await fetch(first.chunks[0].urls[0])).status).toBe(404);
     // Web runs automatic persisted queries: no list.
     expect(await persistedQueries({ graph_ref: 'web@current', apiKey: 'any' })).toMatchObject({ __typename: 'PersistedQueriesResult', chunks: null });
-  });
-
-  test('a stock @apollo/gateway runs the web graph from the registry and picks up a publish without a restart', async () => {
-    const gateway = new ApolloGateway({ uplinkEndpoints: [`${registry.url}/uplink`], logger: quiet });
-    const schemas: GraphQLSchema[] = [];
-    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => void schemas.push(apiSchema));
-    try {
-      await gateway.load({ apollo: { key: 'service:web:any-key', keyHash: 'unused', graphRef: 'web@stock-gateway', graphId: 'web', graphVariant: 'stock-gateway' } });
-      const productFields = () => Object.keys((schemas.at(-1)!.getType('Product') as any).getFields());
-      expect(productFields()).toContain('seo'); // the web contract's experience field
-      expect(productFields()).not.toContain('brand');
-
-      const published = await fetch(`${registry.url}/subgraphs/catalog`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_REGISTRY_TOKEN}` },
-        body: JSON.stringify({ sdl: WITH_BRAND, publishedBy: 'uplink-test' }),
-      });
-      expect(published.status).toBe(201);
-      const deadline = Date.now() + 30_000;
-      while (!productFields().includes('brand') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(productFields()).toContain('brand');
-    } finally {
-      await gateway.stop();
-    }
   });
 });

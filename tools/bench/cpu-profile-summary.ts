@@ -25,7 +25,7 @@ const STAGES: [stage: string, matches: (frame: ProfileNode['callFrame']) => bool
   ['garbage collection', (f) => f.functionName === '(garbage collector)'],
   ['JSON parse (subgraph replies, request bodies)', (f) => f.url === '' && f.functionName === 'parse'],
   ['JSON serialise (replies, subgraph requests)', (f) => f.url === '' && f.functionName === 'stringify'],
-  ['response shaping', (f) => /response-shaper|resultShaping/.test(f.url)],
+  ['response shaping and writing', (f) => /response-shaper|response-writer|resultShaping/.test(f.url)],
   ['merge of subgraph replies', (f) => /plan-node-runner/.test(f.url) && /deepMerge|mergeEntities/.test(f.functionName)],
   ['fetch building (representations, paths)', (f) => /plan-node-runner|dataRewrites/.test(f.url)],
   ['query planning', (f) => /query-planner|hive-plan|federation-internals/.test(f.url)],
@@ -77,16 +77,20 @@ export function summarise(profiles: readonly Profile[]): { stage: string; ms: nu
 }
 
 if (require.main === module) {
-  const files = process.argv.slice(2);
-  if (files.length === 0) {
-    console.error('usage: node --import tsx tools/bench/cpu-profile-summary.ts <file.cpuprofile>…');
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--requests');
+  const requests = at >= 0 ? Number(args.splice(at, 2)[1]) : undefined;
+  if (args.length === 0 || (requests !== undefined && !(requests > 0))) {
+    console.error('usage: node --import tsx tools/bench/cpu-profile-summary.ts [--requests N] <file.cpuprofile>…\n  --requests N: the requests the profiled process served (warm-up included), for a column of ms per request');
     process.exit(2);
   }
-  const rows = summarise(files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Profile));
+  const rows = summarise(args.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Profile));
   const busy = rows.filter((r) => r.stage !== 'idle').reduce((sum, r) => sum + r.ms, 0);
-  console.log(`${'stage'.padEnd(48)} ${'ms'.padStart(9)}  share of busy time`);
+  console.log(`${'stage'.padEnd(48)} ${'ms'.padStart(9)}  share of busy time${requests ? '  ms per request' : ''}`);
   for (const row of rows) {
     const share = row.stage === 'idle' ? '' : `${((row.ms / busy) * 100).toFixed(1).padStart(5)} %`;
-    console.log(`${row.stage.padEnd(48)} ${row.ms.toFixed(0).padStart(9)}  ${share}`);
+    const perRequest = requests && row.stage !== 'idle' ? `  ${(row.ms / requests).toFixed(2).padStart(14)}` : '';
+    console.log(`${row.stage.padEnd(48)} ${row.ms.toFixed(0).padStart(9)}  ${share.padEnd(18)}${perRequest}`.trimEnd());
   }
+  if (requests) console.log(`${'busy total'.padEnd(48)} ${busy.toFixed(0).padStart(9)}  ${''.padEnd(18)}  ${(busy / requests).toFixed(2).padStart(14)}`);
 }
