@@ -7,6 +7,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Schema that owns this subgraph's tables; created on open. */
   schema: string;
+  /** With `memory://`: start from this dump of a PGlite data directory (`pgliteClusterDump`) instead of a new cluster. */
+  pgliteDataDirDump?: Blob;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -18,5 +20,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return openPostgres(options.databaseUrl, options.schema);
   }
   const { openPglite } = require('./pglite') as typeof import('./pglite');
-  return openPglite(options.dataDir, options.schema);
+  return openPglite(options.dataDir, options.schema, { dataDirDump: options.pgliteDataDirDump });
 }

@@ -90,8 +90,10 @@ async function createDataDirInChild(dataDir: string, options: PGliteOptions): Pr
  * holds for every later statement, and PGlite itself queues statements behind an open
  * transaction.
  */
-export async function openPglite(dataDir: string, schema: string): Promise<Database> {
+export async function openPglite(dataDir: string, schema: string, from?: { dataDirDump?: Blob }): Promise<Database> {
   const options: PGliteOptions = { startParams: pgliteStartParams() };
+  // A throw-away database may start from a dump of a new cluster (pgliteClusterDump) instead of running initdb again.
+  if (from?.dataDirDump && dataDir.startsWith('memory://')) options.loadDataDir = from.dataDirDump;
   let unlock = () => {};
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
@@ -132,4 +134,18 @@ export async function openPglite(dataDir: string, schema: string): Promise<Datab
       unlock();
     },
   };
+}
+
+/**
+ * A new, empty cluster's data directory as PGlite dumps it (a tar), for in-memory databases
+ * to start from: initdb is most of the time a throw-away database takes to open (about
+ * 2.8 s of 3 on this machine; from the dump about 1 s). What the tests use (`openTestDatabase`).
+ */
+export async function pgliteClusterDump(): Promise<Blob> {
+  const pg = await PGlite.create('memory://', { startParams: pgliteStartParams() });
+  try {
+    return await pg.dumpDataDir('none');
+  } finally {
+    await pg.close();
+  }
 }

@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+let t = Date.now();
+const a = await PGlite.create('memory://'); console.log('first', Date.now() - t); t = Date.now();
+const b = await PGlite.create('memory://'); console.log('second', Date.now() - t); t = Date.now();
+const dir = require.resolve('@electric-sql/pglite').replace(/[^/]+$/, '');
+const wasmModule = await WebAssembly.compile(readFileSync(dir + 'pglite.wasm')); console.log('compile', Date.now() - t); t = Date.now();
+const fsBundle = new Blob([readFileSync(dir + 'pglite.data')]);
+const c = await PGlite.create('memory://', { wasmModule, fsBundle }); console.log('with module+bundle', Date.now() - t); t = Date.now();
+const d = await PGlite.create('memory://', { wasmModule, fsBundle }); console.log('with module+bundle 2', Date.now() - t); t = Date.now();
+const dump = await d.dumpDataDir('none'); console.log('dump', Date.now() - t, dump.size); t = Date.now();
+const e = await PGlite.create({ loadDataDir: dump, wasmModule, fsBundle }); console.log('from dump', Date.now() - t); t = Date.now();
