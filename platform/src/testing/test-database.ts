@@ -26,7 +26,17 @@ export async function disposeTestDatabase(db: Database): Promise<void> {
  * test file has its own module registry, hence the file, not a variable. Written to a
  * temporary name and renamed: two test workers making it at once both end with a whole file.
  */
-async function newClusterDump(): Promise<Blob> {
+let clusterDump: Promise<Blob> | undefined;
+function newClusterDump(): Promise<Blob> {
+  // Read once per test file: a test stack opens five databases at once.
+  clusterDump ??= readOrMakeClusterDump().catch((error: unknown) => {
+    clusterDump = undefined;
+    throw error;
+  });
+  return clusterDump;
+}
+
+async function readOrMakeClusterDump(): Promise<Blob> {
   const pglitePackage = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
   const key = createHash('sha256')
     .update(existsSync(pglitePackage) ? readFileSync(pglitePackage) : 'unknown')

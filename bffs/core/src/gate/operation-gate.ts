@@ -16,7 +16,7 @@ import type { CostModel } from '../limits/cost-model';
 import { maxBatchSizeCheck } from '../limits/max-batch-size-check';
 import { maxTokensCheck } from '../limits/max-tokens-check';
 import { MaxAliasesRule } from '../limits/MaxAliasesRule';
-import { costLimitError } from '../limits/MaxCostRule';
+import { costLimitError } from '../limits/cost-limit';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';

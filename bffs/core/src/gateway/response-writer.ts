@@ -220,10 +220,11 @@ function writeNull(out: string[]): true {
 const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * The text as a one-byte string. V8 keeps strings two-byte once they were (a name that came
- * through N-API, say), even when every character is ASCII; one two-byte piece makes the whole
- * reply two-byte, which doubles its bytes and costs a conversion on the way to the socket.
- * GraphQL names are ASCII, so a latin1 round trip keeps them as they are.
+ * The text as a one-byte string. V8 keeps a string two-byte once it was made so, even when
+ * every character is ASCII (some field names come out of the API schema's construction that
+ * way); one two-byte piece makes the whole reply two-byte, which doubles its bytes and costs a
+ * conversion on the way to the socket. GraphQL names are ASCII, so a latin1 round trip keeps
+ * them as they are.
  */
 function oneByte(text: string): string {
   return /^[\x00-\xff]*$/.test(text) ? Buffer.from(text, 'latin1').toString('latin1') : text;

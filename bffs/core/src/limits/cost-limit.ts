@@ -16,7 +16,6 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValidationRule,
 } from 'graphql';
 import type { CostModel } from './cost-model';
 import { fragmentsOf, isIntrospection } from './fragments';
@@ -43,21 +42,10 @@ interface SizedFields {
  * else from a `first`/`last` argument, else the client's default list size. Why: depth
  * and aliases do not see that `products(first: 100) { reviews(first: 100) }` asks for
  * 10,000 reviews; cost does.
- */
-export function MaxCostRule(options: CostOptions): ValidationRule {
-  return (context) => ({
-    Document(document) {
-      const error = costLimitError(context.getSchema(), document, options);
-      if (error) context.reportError(error);
-      return false;
-    },
-  });
-}
-
-/**
- * The same limit without graphql-js's validation machinery around it (a TypeInfo and a
- * visitor per call), for the gate, which checks it on every request because the cost
- * depends on the variables: the error of the first operation over the limit, if any.
+ *
+ * The gate checks it on every request (the cost depends on the variables), so it walks the
+ * document itself rather than as a graphql-js validation rule, which would build a TypeInfo
+ * and a visitor per call. Returns the error of the first operation over the limit, if any.
  */
 export function costLimitError(schema: GraphQLSchema, document: DocumentNode, options: CostOptions): GraphQLError | undefined {
   const fragments = fragmentsOf(document);
