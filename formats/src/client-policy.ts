@@ -80,6 +80,8 @@ export interface OperationLimits {
   maxRootFields: number;
   /** Lexical tokens in one document; counted before parsing, so a huge document costs little. */
   maxTokens: number;
+  /** Deferred fragments (`@defer`) in one operation, fragments expanded; 0: @defer is not allowed. */
+  maxDeferredFragments: number;
   /** Estimated cost: `@cost` weights (1 per object, 0 per scalar by default) times list sizes. */
   maxCost: number;
   /** List size assumed when a list has no `@listSize` and no `first`/`last` argument. */
@@ -96,6 +98,7 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxAliases: 50,
   maxRootFields: 15,
   maxTokens: 10_000,
+  maxDeferredFragments: 4,
   maxCost: 50_000,
   defaultListSize: 10,
   maxBatchSize: 10,
@@ -163,6 +166,8 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
   };
   const positiveInt = (value: unknown, field: string): number =>
     Number.isInteger(value) && (value as number) > 0 ? (value as number) : fail(field, 'a positive integer', value);
+  const nonNegativeInt = (value: unknown, field: string): number =>
+    Number.isInteger(value) && (value as number) >= 0 ? (value as number) : fail(field, 'a non-negative integer', value);
   const boolean = (value: unknown, field: string): boolean => (typeof value === 'boolean' ? value : fail(field, 'true or false', value));
   const strings = (value: unknown, field: string): string[] =>
     Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '') ? (value as string[]) : fail(field, 'a list of names', value);
@@ -187,7 +192,11 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
     const limits = record(root.limits, 'limits');
     const names = Object.keys(DEFAULT_OPERATION_LIMITS) as (keyof OperationLimits)[];
     only(limits, 'limits', names);
-    for (const name of names) if (limits[name] !== undefined) policy.limits[name] = positiveInt(limits[name], `limits.${name}`);
+    for (const name of names) {
+      if (limits[name] === undefined) continue;
+      // 0 deferred fragments is a setting (no @defer); every other limit must let something through.
+      policy.limits[name] = name === 'maxDeferredFragments' ? nonNegativeInt(limits[name], `limits.${name}`) : positiveInt(limits[name], `limits.${name}`);
+    }
   }
   if (root.persistedQueries !== undefined) {
     const pq = record(root.persistedQueries, 'persistedQueries');

@@ -48,6 +48,10 @@ export enum ErrorCode {
   ALIAS_LIMIT_EXCEEDED = 'ALIAS_LIMIT_EXCEEDED',
   /** More root fields in one operation than allowed. */
   ROOT_FIELD_LIMIT_EXCEEDED = 'ROOT_FIELD_LIMIT_EXCEEDED',
+  /** The operation uses @defer and this client's policy does not allow it (limits.maxDeferredFragments is 0). */
+  DEFER_NOT_ALLOWED = 'DEFER_NOT_ALLOWED',
+  /** More deferred fragments (@defer) in one operation than allowed. */
+  DEFER_LIMIT_EXCEEDED = 'DEFER_LIMIT_EXCEEDED',
   /** The operation's estimated cost (@cost, @listSize, first/last) is above the client's budget. */
   COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
   /** The document does not parse. */

@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, httpPreconditions, replyContentType } from '../src/gate/http-preconditions';
+import { acceptsIncremental, APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, httpPreconditions, replyContentType } from '../src/gate/http-preconditions';
 
 const request = (method: string, headers: Record<string, string>) => ({ method, headers: new HeaderMap(Object.entries(headers)), search: '', body: undefined });
 const PREFLIGHT = ['apollo-require-preflight'];
@@ -19,7 +19,7 @@ describe('what a request must be before any GraphQL is looked at', () => {
   });
 
   test('a POST of JSON passes, and says what to reply in', () => {
-    expect(httpPreconditions(request('POST', { 'content-type': 'application/json' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON });
+    expect(httpPreconditions(request('POST', { 'content-type': 'application/json' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false });
   });
 
   test.each([
@@ -34,7 +34,18 @@ describe('what a request must be before any GraphQL is looked at', () => {
   });
 
   test('a GET with a preflight header passes; so does a form content type with one', () => {
-    expect(httpPreconditions(request('GET', { 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON });
-    expect(httpPreconditions(request('POST', { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON });
+    expect(httpPreconditions(request('GET', { 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false });
+    expect(httpPreconditions(request('POST', { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false });
+  });
+
+  test.each([
+    ['Apollo Client with @defer', 'multipart/mixed;deferSpec=20220824,application/graphql-response+json,application/json;q=0.9', true],
+    ['multipart without a spec', 'multipart/mixed, application/json', true],
+    ['another defer spec', 'multipart/mixed;deferSpec=20990101, application/json', false],
+    ['multipart refused', 'multipart/mixed;q=0, application/json', false],
+    ['JSON only', 'application/json', false],
+    ['no accept header', undefined, false],
+  ])('reads replies in parts: %s', (_, accept, expected) => {
+    expect(acceptsIncremental(accept)).toBe(expected);
   });
 });

@@ -15,7 +15,7 @@ const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/fo
  * content type and none of `preflightHeaders`); a GET has no body type but JSON; and the
  * caller accepts a JSON reply. Returns the reply's content type, or the refusal.
  */
-export function httpPreconditions(request: HTTPGraphQLRequest, preflightHeaders: readonly string[]): { contentType: string } | Rejection {
+export function httpPreconditions(request: HTTPGraphQLRequest, preflightHeaders: readonly string[]): { contentType: string; incremental: boolean } | Rejection {
   if (request.method !== 'GET' && request.method !== 'POST') {
     return rejection(405, ErrorCode.BAD_REQUEST, `GraphQL is served over GET and POST, not ${request.method}.`, { headers: { allow: 'GET, POST' } });
   }
@@ -32,7 +32,25 @@ export function httpPreconditions(request: HTTPGraphQLRequest, preflightHeaders:
   }
   const chosen = replyContentType(request.headers.get('accept'));
   if (!chosen) return rejection(406, ErrorCode.BAD_REQUEST, 'The accept header allows neither application/json nor application/graphql-response+json.');
-  return { contentType: chosen };
+  return { contentType: chosen, incremental: acceptsIncremental(request.headers.get('accept')) };
+}
+
+/** The content type of a reply in parts (@defer), as Apollo Server and Router send it and Apollo Client reads it. */
+export const MULTIPART_DEFER = 'multipart/mixed; boundary="-"; deferSpec=20220824';
+
+/**
+ * Whether the caller reads a reply in parts: its Accept header lists multipart/mixed (q above
+ * 0) with no deferSpec, or the 2022-08-24 one, the only format the BFF writes.
+ */
+export function acceptsIncremental(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const [range, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (range !== 'multipart/mixed') return false;
+    const spec = params.find((p) => p.startsWith('deferspec='));
+    const q = params.find((p) => p.startsWith('q='));
+    return (spec === undefined || spec === 'deferspec=20220824') && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 /** `type/subtype` of a content type, lower-cased, without parameters. */

@@ -18,6 +18,7 @@ import { maxTokensCheck } from '../limits/max-tokens-check';
 import { MaxAliasesRule } from '../limits/MaxAliasesRule';
 import { costLimitError } from '../limits/cost-limit';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
+import { MaxDeferredFragmentsRule } from '../limits/MaxDeferredFragmentsRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';
 import { sha256Hex, type OperationLimits } from '@bff/formats';
@@ -117,6 +118,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     MaxDepthRule(limits.maxDepth),
     MaxAliasesRule(limits.maxAliases),
     MaxRootFieldsRule(limits.maxRootFields),
+    MaxDeferredFragmentsRule(limits.maxDeferredFragments),
     LoneAnonymousOperationRule,
   ];
   const fullRules: ValidationRule[] = [...specifiedRules, ...(options.extraValidationRules ?? [])];

@@ -63,6 +63,8 @@ export function createGateway(options: GatewayOptions): KitGateway {
     ? buildSubgraphSchema({ typeDefs: options.experience.typeDefs, resolvers: options.experience.resolvers })
     : undefined;
   const gateway = new ApolloGateway({
+    // The kit's executor runs the planner's Defer nodes (defer-runner.ts); the stock executor never sees one.
+    queryPlannerConfig: { incrementalDelivery: { enableDefer: true } },
     // The hook form hands us `update`, the gateway's own hot-swap entry point.
     supergraphSdl: async (hooks) => {
       update = hooks.update;

@@ -6,6 +6,7 @@ import { sha256Hex } from '@bff/formats';
 import { executeSync, getVariableValues, GraphQLError, Kind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { endSpan, type RequestTelemetry } from '@bff/platform';
 import { LruCache } from '../gate/lru-cache';
+import { compileDefer, runDefer, type CompiledDefer } from './defer-runner';
 import { HivePlanner } from './hive-plan';
 import { executePlanNode, UnsupportedPlanError, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
@@ -23,7 +24,9 @@ interface PreparedOperation {
   shape?: ResponseShaper;
   /** Writes the reply's data as JSON in one pass where no completion is needed (absent with introspection, like `shape`). */
   write?: ResponseWriter;
-  /** Plans this file cannot run (@defer, subscriptions) go to @apollo/gateway's own executor. */
+  /** The plan's Defer node compiled (an operation with @defer): its primary part and deferred fragments. */
+  defer?: CompiledDefer;
+  /** Plans this file cannot run (subscriptions) go to @apollo/gateway's own executor. */
   runnable: boolean;
 }
 
@@ -106,7 +109,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
   let plansBuilt = 0;
   const hivePlan = (view: SupergraphView, query: string, operationName: string | null | undefined, operation: Operation): { node?: KitPlanNode } | undefined => {
     // Introspection is answered by the shaping, mutations and anything with @defer keep Apollo's plans.
-    if (plannerName !== 'hive' || hasIntrospection(operation) || operation.rootKind !== 'query') return undefined;
+    if (plannerName !== 'hive' || hasIntrospection(operation) || operation.rootKind !== 'query' || operation.selectionSet.hasDefer()) return undefined;
     let planner = hivePlanners.get(view.queryPlanner);
     if (planner === undefined) {
       try {
@@ -137,6 +140,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     const plan: QueryPlan = view.queryPlanner.buildQueryPlan(planned);
     // A subscription's plan is not the runner's: isRunnable sends it to the gateway's executor.
     const node = plan.node as KitPlanNode | undefined;
+    if (node?.kind === 'Defer') return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: true, shape, write, defer: compileDefer(node, operation) };
     return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: isRunnable(node), shape, write };
   };
 
@@ -179,7 +183,13 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       errors: [],
     };
     const unshaped: Record<string, any> = Object.create(null);
-    if (entry.plan.node) {
+    if (entry.defer) {
+      const execution = await runDefer(entry.defer, context, unshaped, rawVariables, () => requestContext.incremental?.stopped() === true);
+      // A client that reads replies in parts gets them so; any other gets one reply with everything.
+      if (requestContext.incremental) return { ...execution.initial, subsequent: execution.subsequent };
+      for await (const _ of execution.subsequent);
+      context.errors.push(...execution.fetchErrors);
+    } else if (entry.plan.node) {
       try {
         await executePlanNode(context, entry.plan.node, [], unshaped, unshaped);
       } catch (error) {

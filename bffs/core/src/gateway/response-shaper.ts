@@ -8,6 +8,7 @@ import {
   isObjectType,
   isSubtype,
   Variable,
+  type CompositeType,
   type FieldSelection,
   type NamedType,
   type Operation,
@@ -77,6 +78,15 @@ const writeOwn = (object: any, name: string, value: any): void => {
 
 export function compileResponseShaper(operation: Operation): ResponseShaper {
   const schema = operation.schema();
+  return compileSelectionShaper(operation.selectionSet, schema.schemaDefinition.rootType(operation.rootKind)!, operation.collectDefaultedVariableValues());
+}
+
+/**
+ * The same shaping for a selection set on any type, not only an operation's root: a deferred
+ * fragment's selection, applied to each object it was deferred on (defer-runner.ts).
+ */
+export function compileSelectionShaper(selectionSet: SelectionSet, root: CompositeType, defaults: Record<string, unknown>): ResponseShaper {
+  const schema = root.schema();
   const subtypeCache = new Map<string, boolean>();
   const typeConditionApplies = (condition: NamedType | undefined, typename: unknown, parentType: NamedType): boolean => {
     if (!condition) return true;
@@ -90,9 +100,7 @@ export function compileResponseShaper(operation: Operation): ResponseShaper {
     }
     return applies;
   };
-  const root = schema.schemaDefinition.rootType(operation.rootKind)!;
-  const defaults = operation.collectDefaultedVariableValues();
-  const applyRoot = compileSelectionSet(operation.selectionSet, schema, typeConditionApplies);
+  const applyRoot = compileSelectionSet(selectionSet, schema, typeConditionApplies);
   return (input, variables) => {
     if (!input) return { data: input, errors: [] };
     const run: Run = { variables: { ...defaults, ...variables }, errors: [], path: [], invalid: false, hasErrors: false };

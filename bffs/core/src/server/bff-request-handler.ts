@@ -4,10 +4,10 @@ import type { ClientPolicy } from '@bff/formats';
 import type { Authenticator } from '../auth/authenticator';
 import type { BffMode } from '../bff-mode';
 import type { UsageRecorder } from '../usage/usage-recorder';
-import { CSRF_PREFLIGHT_HEADERS, httpPreconditions } from '../gate/http-preconditions';
+import { CSRF_PREFLIGHT_HEADERS, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
 import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
 import { landingPage, prefersHtml } from './landing-page';
-import { runOperation, type OperationExecutor } from './run-operation';
+import { runOperation, type IncrementalDelivery, type OperationExecutor } from './run-operation';
 import type { SupergraphState } from './supergraph-state';
 
 export interface Serving {
@@ -52,10 +52,19 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
     if ('rejected' in admitted) return admitted;
 
     const context = contextFromRequest(req, caller, telemetry, options.policy.name);
-    const answers = await Promise.all(admitted.operations.map((operation) => runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema })));
+    // @defer is answered in parts to a single operation whose caller reads multipart/mixed; a batch gets whole replies.
+    const incremental: IncrementalDelivery | undefined = preconditions.incremental && !admitted.batch ? { stopped: () => req.socket?.destroyed === true } : undefined;
+    const answers = await Promise.all(
+      admitted.operations.map((operation) => runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema, incremental })),
+    );
     const headers = new HeaderMap([['content-type', preconditions.contentType]]);
     if (!admitted.batch) {
       const [answer] = answers;
+      if (answer!.parts) {
+        headers.set('content-type', MULTIPART_DEFER);
+        headers.set('cache-control', answer!.cacheControl);
+        return { status: answer!.status, headers, body: { kind: 'chunked', asyncIterator: multipart(answer!.body, answer!.parts) } } satisfies HTTPGraphQLResponse;
+      }
       headers.set('cache-control', answer!.cacheControl);
       return { status: answer!.status, headers, body: { kind: 'complete', string: answer!.body } } satisfies HTTPGraphQLResponse;
     }
@@ -64,4 +73,16 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
     const status = Math.max(...answers.map((a) => a.status));
     return { status, headers, body: { kind: 'complete', string: `[${answers.map((a) => a.body).join(',')}]` } } satisfies HTTPGraphQLResponse;
   };
+}
+
+const PART_HEADER = 'content-type: application/json; charset=utf-8\r\n\r\n';
+
+/**
+ * The parts of an incremental reply in multipart/mixed framing (boundary "-"): each part
+ * written as soon as it is known, after its delimiter; the close delimiter ends the body.
+ */
+async function* multipart(first: string, later: AsyncIterable<string>): AsyncGenerator<string> {
+  yield `\r\n---\r\n${PART_HEADER}${first}`;
+  for await (const part of later) yield `\r\n---\r\n${PART_HEADER}${part}`;
+  yield '\r\n-----\r\n';
 }

@@ -2,6 +2,7 @@ import type { HTTPGraphQLRequest } from '@apollo/server';
 import { ErrorCode, type RequestTelemetry } from '@bff/platform';
 import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
+import type { IncrementalItem } from '../gateway/defer-runner';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { CachePolicy } from './cache-policy';
 import type { BffContext } from './context';
@@ -14,6 +15,8 @@ export interface ExecutionResultLike {
   dataJson?: string;
   errors?: readonly GraphQLError[];
   extensions?: Record<string, unknown>;
+  /** With @defer, to a client that reads replies in parts: the deferred fragments, as each completes. */
+  subsequent?: AsyncIterable<IncrementalItem[]>;
 }
 
 /** Runs one admitted operation's plan; `requestContext` is the shape @apollo/gateway's executors read. */
@@ -32,6 +35,13 @@ export interface GatewayRequestContext {
   overallCachePolicy: CachePolicy;
   logger: RequestTelemetry['logger'];
   metrics: Record<string, unknown>;
+  /** Present when the client reads replies in parts (multipart/mixed): @defer is answered incrementally. */
+  incremental?: IncrementalDelivery;
+}
+
+export interface IncrementalDelivery {
+  /** True once the client has gone away: no further deferred fragment starts. */
+  stopped(): boolean;
 }
 
 /** One operation's answer, ready to write: its body (as Apollo Server writes one: errors, data, extensions), status and Cache-Control. */
@@ -39,6 +49,11 @@ export interface OperationAnswer {
   status: number;
   cacheControl: string;
   body: string;
+  /**
+   * An incremental reply's later parts (the 2022-08-24 format: `incremental` items and
+   * `hasNext`), `body` being its first; the last part says `"hasNext":false`.
+   */
+  parts?: AsyncIterable<string>;
 }
 
 /**
@@ -49,7 +64,7 @@ export interface OperationAnswer {
  */
 export async function runOperation(
   operation: AdmittedOperation | FailedOperation,
-  scope: { execute: OperationExecutor; context: BffContext; request: HTTPGraphQLRequest; usage?: UsageRecorder; apiSchema: GraphQLSchema },
+  scope: { execute: OperationExecutor; context: BffContext; request: HTTPGraphQLRequest; usage?: UsageRecorder; apiSchema: GraphQLSchema; incremental?: IncrementalDelivery },
 ): Promise<OperationAnswer> {
   const { context, request } = scope;
   const telemetry = context.telemetry;
@@ -81,6 +96,7 @@ export async function runOperation(
         overallCachePolicy: cachePolicy,
         logger: telemetry.logger,
         metrics: {},
+        ...(scope.incremental ? { incremental: scope.incremental } : {}),
       });
     } catch (error) {
       result = { errors: [asGraphQLError(error)] };
@@ -111,6 +127,10 @@ export async function runOperation(
     outcome: !formatted?.length ? 'success' : hasData ? 'partial' : (status ?? 200) >= 400 ? 'rejected' : 'error',
     code: typeof code === 'string' ? code : undefined,
   });
+  if (result.subsequent) {
+    // A reply in parts is never reused: its later parts are not known when its headers go.
+    return { status: status ?? 200, cacheControl: 'no-store', body: replyText(formatted, result, true), parts: laterParts(result.subsequent, telemetry) };
+  }
   return {
     status: status ?? 200,
     cacheControl: request.method === 'GET' && !formatted?.length ? cachePolicy.header() : 'no-store',
@@ -118,8 +138,24 @@ export async function runOperation(
   };
 }
 
+/** The deferred fragments' parts as each completes, their errors formatted like the first part's, then the closing `hasNext: false`. */
+async function* laterParts(subsequent: AsyncIterable<IncrementalItem[]>, telemetry: RequestTelemetry): AsyncGenerator<string> {
+  for await (const items of subsequent) {
+    const incremental = items.map((item) => {
+      const errors = item.errors?.map(withInputErrorCode);
+      for (const error of errors ?? []) {
+        if (!isDeliberate(error.extensions?.code)) telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
+      }
+      return { ...(errors?.length ? { errors: errors.map(formatError) } : {}), data: item.data, path: item.path, ...(item.label !== undefined ? { label: item.label } : {}) };
+    });
+    yield JSON.stringify({ hasNext: true, incremental });
+  }
+  yield '{"hasNext":false}';
+}
+
 /** The reply as Apollo Server writes one (errors, data, extensions), with data written already where the executor did. */
-function replyText(errors: GraphQLFormattedError[] | undefined, result: ExecutionResultLike): string {
+function replyText(errors: GraphQLFormattedError[] | undefined, result: ExecutionResultLike, hasNext?: boolean): string {
+  if (hasNext !== undefined) return JSON.stringify({ errors, data: result.data, extensions: result.extensions, hasNext });
   if (result.dataJson === undefined) return `${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`;
   const head = errors ? `{"errors":${JSON.stringify(errors)},"data":` : '{"data":';
   const tail = result.extensions ? `,"extensions":${JSON.stringify(result.extensions)}}\n` : '}\n';

@@ -60,7 +60,8 @@ export function buildSupergraphState(
   // Parsed once; the supergraph model, the access rules and the cost model all read this one document.
   const document = parse(supergraphSdl);
   const supergraph = Supergraph.build(document, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
-  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
+  // @defer is in the schema for every client; MaxDeferredFragmentsRule applies each client's policy to it.
+  const apiSchema = supergraph.apiSchema().toGraphQLJSSchema({ includeDefer: true });
   const requirements = accessRequirementsFromSupergraph(document);
   const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests, metrics: options.metrics });
   // Where introspection is off, "Did you mean …?" would reveal the schema as surely.
