@@ -107,6 +107,26 @@ describe('@defer through a BFF', () => {
     expect(parts).toHaveLength(3);
   });
 
+  test('@defer(if: $variable): parts when it is true, one reply when it is false', async () => {
+    const query = `query Conditional($parts: Boolean!) { product(sku: "AUD-0001") { id ... @defer(if: $parts) { ratingSummary { count } } } }`;
+    const post = async (parts: boolean) => {
+      const response = await fetch(web.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed;deferSpec=20220824,application/json' },
+        body: JSON.stringify({ query, variables: { parts } }),
+      });
+      return { contentType: response.headers.get('content-type'), text: await response.text() };
+    };
+    const on = await post(true);
+    expect(on.contentType).toContain('multipart/mixed');
+    const parts = multipartParts(on.text);
+    expect(parts[0].data.product.ratingSummary).toBeUndefined();
+    expect(parts[1].incremental[0]).toMatchObject({ path: ['product'], data: { ratingSummary: { count: expect.any(Number) } } });
+    const off = await post(false);
+    expect(off.contentType).toContain('application/json');
+    expect(JSON.parse(off.text)).toEqual({ data: { product: { id: parts[0].data.product.id, ratingSummary: parts[1].incremental[0].data.ratingSummary } } });
+  });
+
   test('a client that does not read multipart gets one reply with everything', async () => {
     const deferred = await web.post({ query: DEFERRED });
     const whole = await web.post({ query: WHOLE });

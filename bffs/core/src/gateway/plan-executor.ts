@@ -26,6 +26,8 @@ interface PreparedOperation {
   write?: ResponseWriter;
   /** The plan's Defer node compiled (an operation with @defer): its primary part and deferred fragments. */
   defer?: CompiledDefer;
+  /** `@defer(if: $name)`: the Boolean variable that turns the parts on; when it is false, `plan` runs (the same data in one reply). */
+  deferIf?: string;
   /** Plans this file cannot run (subscriptions) go to @apollo/gateway's own executor. */
   runnable: boolean;
 }
@@ -140,7 +142,17 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     const plan: QueryPlan = view.queryPlanner.buildQueryPlan(planned);
     // A subscription's plan is not the runner's: isRunnable sends it to the gateway's executor.
     const node = plan.node as KitPlanNode | undefined;
-    if (node?.kind === 'Defer') return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: true, shape, write, defer: compileDefer(node, operation) };
+    if (node?.kind === 'Defer') return { definition, plan: {}, plannedBy: 'apollo', operation, runnable: true, shape, write, defer: compileDefer(node, operation) };
+    if (node?.kind === 'Condition' && node.ifClause?.kind === 'Defer' && !containsDefer(node.elseClause)) {
+      const otherwise = node.elseClause as KitPlanNode | undefined;
+      return { definition, plan: { node: otherwise }, plannedBy: 'apollo', operation, runnable: isRunnable(otherwise), shape, write, defer: compileDefer(node.ifClause, operation), deferIf: node.condition };
+    }
+    if (containsDefer(node)) {
+      // Deferred fragments under different conditions: the runner does not run that shape, so
+      // the operation runs without @defer, in one reply (which @defer allows a server to do).
+      const whole = view.queryPlanner.buildQueryPlan(planned.withoutDefer()).node as KitPlanNode | undefined;
+      return { definition, plan: { node: whole }, plannedBy: 'apollo', operation, runnable: isRunnable(whole), shape, write };
+    }
     return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: isRunnable(node), shape, write };
   };
 
@@ -170,9 +182,11 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     if (!entry.runnable) return fallback()(requestContext);
 
     const rawVariables = request.variables ?? {};
+    let coerced: Record<string, unknown> = rawVariables;
     if (definition.variableDefinitions?.length) {
-      const { errors } = getVariableValues(view.schema, definition.variableDefinitions, rawVariables);
-      if (errors) return { errors };
+      const values = getVariableValues(view.schema, definition.variableDefinitions, rawVariables);
+      if (values.errors) return { errors: values.errors };
+      coerced = values.coerced;
     }
 
     const context: PlanExecutionContext = {
@@ -183,7 +197,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       errors: [],
     };
     const unshaped: Record<string, any> = Object.create(null);
-    if (entry.defer) {
+    if (entry.defer && (entry.deferIf === undefined || coerced[entry.deferIf] === true)) {
       const execution = await runDefer(entry.defer, context, unshaped, rawVariables, () => requestContext.incremental?.stopped() === true);
       // A client that reads replies in parts gets them so; any other gets one reply with everything.
       if (requestContext.incremental) return { ...execution.initial, subsequent: execution.subsequent };
@@ -256,6 +270,24 @@ function servicesOf(planner: QueryPlanner, serviceMap: Record<string, { dataSour
     servicesByPlanner.set(planner, services);
   }
   return services;
+}
+
+/** Whether a plan has a Defer node anywhere. */
+function containsDefer(node: any): boolean {
+  if (!node) return false;
+  switch (node.kind) {
+    case 'Defer':
+      return true;
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.some(containsDefer);
+    case 'Flatten':
+      return containsDefer(node.node);
+    case 'Condition':
+      return containsDefer(node.ifClause) || containsDefer(node.elseClause);
+    default:
+      return false;
+  }
 }
 
 function isRunnable(root: KitPlanNode | undefined): boolean {
