@@ -51,12 +51,14 @@ async function postMultipart(bff: TestBff, query: string): Promise<{ status: num
 describe('@defer through a BFF', () => {
   let stack: TestStack;
   let reviews: FaultProxy;
+  let inventory: FaultProxy;
   let web: TestBff;
   let noDefer: TestBff;
   beforeAll(async () => {
     stack = await startTestStack();
     reviews = await startFaultProxy(stack.subgraphUrls.reviews!);
-    const subgraphUrls = { ...stack.subgraphUrls, reviews: reviews.url };
+    inventory = await startFaultProxy(stack.subgraphUrls.inventory!);
+    const subgraphUrls = { ...stack.subgraphUrls, reviews: reviews.url, inventory: inventory.url };
     web = await stack.bff(webBff, 'production', { subgraphUrls });
     noDefer = await stack.bff(withDeferLimit(webBff, 0), 'production', { subgraphUrls });
   });
@@ -66,6 +68,7 @@ describe('@defer through a BFF', () => {
   afterAll(async () => {
     await stack?.stop();
     await reviews?.stop();
+    await inventory?.stop();
   });
 
   test('Apollo Client 4 gets the primary part before the slow deferred reviews, and the whole equals the reply without @defer', async () => {
@@ -155,5 +158,44 @@ describe('@defer through a BFF', () => {
     expect(refused.body.errors[0].extensions.code).toBe('DEFER_NOT_ALLOWED');
     const plain = await noDefer.post({ query: WHOLE });
     expect(plain.body.errors).toBeUndefined();
+  });
+
+  test('depth and cost count the selections inside deferred fragments', async () => {
+    const deep = `{ product(sku: "AUD-0001") { id ... @defer { reviews(first: 1) { nodes { product { reviews(first: 1) { nodes { product { reviews(first: 1) { nodes { product { reviews(first: 1) { nodes { id } } } } } } } } } } } } } }`;
+    const tooDeep = await web.post({ query: deep });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.body.errors[0].extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
+    const costly = `{ products(first: 100) { nodes { id ... @defer { reviews(first: 100) { nodes { id author { name } product { id } } } } } } }`;
+    const tooCostly = await web.post({ query: costly });
+    expect(tooCostly.status).toBe(400);
+    expect(tooCostly.body.errors[0].extensions.code).toBe('COST_LIMIT_EXCEEDED');
+    const sameWithoutDefer = await web.post({ query: costly.replace('... @defer {', '... {') });
+    expect(sameWithoutDefer.body.errors[0].extensions.measured).toBe(tooCostly.body.errors[0].extensions.measured);
+  });
+
+  test('a client that goes away after the first part: deferred fragments not yet started never fetch', async () => {
+    // The nested fragment needs the reviews first, then asks inventory about each review's product.
+    const nested = `{ product(sku: "AUD-0001") { id ... @defer { reviews(first: 3) { nodes { id product { id ... @defer { inStock } } } } } } }`;
+    const complete = await postMultipart(web, nested);
+    expect(complete.parts.length).toBeGreaterThanOrEqual(4);
+    expect(complete.parts.some((part) => part.incremental?.some((item: any) => 'inStock' in (item.data ?? {})))).toBe(true);
+
+    reviews.mode = 'slow';
+    reviews.delayMs = 800;
+    const inventoryBefore = inventory.requests();
+    const abort = new AbortController();
+    const response = await fetch(web.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed;deferSpec=20220824,application/json' },
+      body: JSON.stringify({ query: nested }),
+      signal: abort.signal,
+    });
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('"hasNext":true');
+    abort.abort();
+    // Long enough for reviews to answer and the nested fragment to have started, had the client stayed.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(inventory.requests() - inventoryBefore).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { baseType, isCompositeType, parseSelectionSet, type CompositeType, type Operation, type Schema, type SelectionSet } from '@apollo/federation-internals';
-import type { DeferNode, PlanNode } from '@apollo/query-planner';
-import type { GraphQLError } from 'graphql';
+import type { DeferNode, DeferredNode, PlanNode } from '@apollo/query-planner';
+import { GraphQLError } from 'graphql';
 import { executePlanNode, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileSelectionShaper, type ResponseShaper } from './response-shaper';
 
@@ -54,21 +54,35 @@ export function compileDefer(node: DeferNode, operation: Operation): CompiledDef
   const selection = (parentType: CompositeType, source: string | undefined): SelectionSet | undefined =>
     source ? parseSelectionSet({ parentType, source, variableDefinitions: operation.variableDefinitions, validate: false }) : undefined;
   const primarySelection = selection(root, node.primary.subselection);
+  // A nested @defer is a Defer node as its parent fragment's plan: the parent's part is that
+  // node's primary, and the nested fragments join the list, after the fetches they depend on.
+  const flat: { deferred: DeferredNode; node?: PlanNode; subselection?: string }[] = [];
+  const flatten = (list: readonly DeferredNode[]) => {
+    for (const deferred of list) {
+      if (deferred.node?.kind === 'Defer') {
+        flat.push({ deferred, node: deferred.node.primary.node, subselection: deferred.node.primary.subselection ?? deferred.subselection });
+        flatten(deferred.node.deferred);
+      } else {
+        flat.push({ deferred, node: deferred.node, subselection: deferred.subselection });
+      }
+    }
+  };
+  flatten(node.deferred);
   const fetchOwner = new Map<string, number>();
-  node.deferred.forEach((deferred, index) => forEachFetchId(deferred.node, (id) => fetchOwner.set(id, index)));
+  flat.forEach((entry, index) => forEachFetchId(entry.node, (id) => fetchOwner.set(id, index)));
   const expanded = operation.expandAllFragments();
   return {
     primary: node.primary.node as KitPlanNode | undefined,
     primaryShape: primarySelection ? compileSelectionShaper(primarySelection, root, defaults) : () => ({ data: {}, errors: [] }),
-    deferred: node.deferred.map((deferred, index) => {
+    deferred: flat.map(({ deferred, node: plan, subselection }, index) => {
       const path = deferred.queryPath.map(parseStep);
       const parentType = typeAtPath(schema, expanded, path);
-      const fragment = selection(parentType, deferred.subselection);
+      const fragment = selection(parentType, subselection);
       const after = [...new Set(deferred.depends.map((d) => fetchOwner.get(d.id)).filter((owner): owner is number => owner !== undefined && owner !== index))];
       return {
         label: deferred.label,
         path,
-        node: deferred.node as KitPlanNode | undefined,
+        node: plan as KitPlanNode | undefined,
         shape: fragment ? compileSelectionShaper(fragment, parentType, defaults) : () => ({ data: {}, errors: [] }),
         after,
       };
@@ -120,7 +134,12 @@ async function* deferredParts(
       await Promise.all(fragment.after.map(start));
       if (stopped()) return;
       const own: PlanExecutionContext = { ...context, errors: [] };
-      if (fragment.node) await executePlanNode(own, fragment.node, [], unshaped, unshaped);
+      try {
+        if (fragment.node) await executePlanNode(own, fragment.node, [], unshaped, unshaped);
+      } catch (error) {
+        // Whatever goes wrong in one fragment is that fragment's error, never the request's end.
+        own.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message ?? String(error), { originalError: error as Error }));
+      }
       fetchErrors.push(...own.errors);
       const items: IncrementalItem[] = [];
       for (const { path, value } of objectsAt(context.supergraphSchema, unshaped, fragment.path)) {
