@@ -16,6 +16,8 @@ interface CompiledDeferred {
   shape: ResponseShaper;
   /** The other deferred fragments whose fetches this one needs first (the planner's `depends`). */
   after: number[];
+  /** The primary part's fetches this one needs first (by the planner's fetch ids). */
+  needs: string[];
 }
 
 /** A plan with @defer: the primary part and the deferred fragments. */
@@ -79,23 +81,26 @@ export function compileDefer(node: DeferNode, operation: Operation): CompiledDef
       const parentType = typeAtPath(schema, expanded, path);
       const fragment = selection(parentType, subselection);
       const after = [...new Set(deferred.depends.map((d) => fetchOwner.get(d.id)).filter((owner): owner is number => owner !== undefined && owner !== index))];
+      const needs = deferred.depends.filter((d) => !fetchOwner.has(d.id)).map((d) => d.id);
       return {
         label: deferred.label,
         path,
         node: plan as KitPlanNode | undefined,
         shape: fragment ? compileSelectionShaper(fragment, parentType, defaults) : () => ({ data: {}, errors: [] }),
         after,
+        needs,
       };
     }),
   };
 }
 
 /**
- * Runs a compiled Defer plan: the primary part first (its reply ready as soon as its fetches
- * are), then every deferred fragment as soon as the fragments it depends on are done, all at
- * once otherwise. Each fragment keeps its own errors, so a failing subgraph shows in its own
- * part and holds back nothing else. Once `stopped()` says so (the client went away), no further
- * fragment starts.
+ * Runs a compiled Defer plan. The primary part's reply is ready as soon as its fetches are
+ * done; each deferred fragment starts as soon as the fetches it depends on have finished (the
+ * primary's, by the planner's fetch ids, and other fragments'), which may be before the
+ * primary part is complete, and its part follows the primary part. Each fragment keeps its
+ * own errors, so a failing subgraph shows in its own part and holds back nothing else. Once
+ * `stopped()` says so (the client went away), no further fragment starts.
  */
 export async function runDefer(
   compiled: CompiledDefer,
@@ -104,23 +109,41 @@ export async function runDefer(
   variables: Record<string, unknown>,
   stopped: () => boolean,
 ): Promise<IncrementalExecution> {
-  if (compiled.primary) await executePlanNode(context, compiled.primary, [], unshaped, unshaped);
+  const fetched = new Map<string, () => void>();
+  const fetchedPromises = new Map<string, Promise<void>>();
+  for (const fragment of compiled.deferred) {
+    for (const id of fragment.needs) {
+      if (!fetchedPromises.has(id)) fetchedPromises.set(id, new Promise<void>((resolve) => fetched.set(id, resolve)));
+    }
+  }
+  let primaryDone!: () => void;
+  // A fetch under a condition that did not hold never reports; the primary's end releases its waiters.
+  const primaryFinished = new Promise<void>((resolve) => (primaryDone = resolve));
+  const primaryContext: PlanExecutionContext = { ...context, fetchDone: (id) => fetched.get(id)?.() };
+  const fetchErrors: GraphQLError[] = [];
+  const parts = startDeferred(compiled, context, unshaped, variables, stopped, fetchErrors, (id) => Promise.race([fetchedPromises.get(id), primaryFinished]));
+  try {
+    if (compiled.primary) await executePlanNode(primaryContext, compiled.primary, [], unshaped, unshaped);
+  } finally {
+    primaryDone();
+  }
   const { data, errors: completion } = compiled.primaryShape(unshaped, variables);
   const initial: IncrementalExecution['initial'] = { data };
   if (context.errors.length > 0) initial.errors = [...context.errors];
   else if (completion.length > 0) initial.extensions = { valueCompletion: completion };
-  const fetchErrors: GraphQLError[] = [];
-  return { initial, subsequent: deferredParts(compiled, context, unshaped, variables, stopped, fetchErrors), fetchErrors };
+  return { initial, subsequent: parts, fetchErrors };
 }
 
-async function* deferredParts(
+/** Starts every deferred fragment (each waits for what it needs) and hands out their items as they complete. */
+function startDeferred(
   compiled: CompiledDefer,
   context: PlanExecutionContext,
   unshaped: Record<string, any>,
   variables: Record<string, unknown>,
   stopped: () => boolean,
   fetchErrors: GraphQLError[],
-): AsyncGenerator<IncrementalItem[]> {
+  fetchFinished: (id: string) => Promise<void>,
+): AsyncIterable<IncrementalItem[]> {
   const { deferred } = compiled;
   const done = new Array<Promise<void> | undefined>(deferred.length);
   const ready: IncrementalItem[][] = [];
@@ -131,7 +154,7 @@ async function* deferredParts(
     if (existing) return existing;
     const fragment = deferred[index]!;
     const run = (async () => {
-      await Promise.all(fragment.after.map(start));
+      await Promise.all([...fragment.needs.map(fetchFinished), ...fragment.after.map(start)]);
       if (stopped()) return;
       const own: PlanExecutionContext = { ...context, errors: [] };
       try {
@@ -157,7 +180,13 @@ async function* deferredParts(
         items[0]!.errors = [...unplaced, ...(items[0]!.errors ?? [])];
       }
       ready.push(items);
-    })().finally(() => {
+    })()
+      .catch((error: unknown) => {
+        // Shaping that throws is a bug of ours; the client gets it as this fragment's error.
+        const failure = error instanceof GraphQLError ? error : new GraphQLError((error as Error)?.message ?? String(error), { originalError: error as Error });
+        ready.push([{ data: null, path: [], ...(fragment.label !== undefined ? { label: fragment.label } : {}), errors: [failure] }]);
+      })
+      .finally(() => {
       pending -= 1;
       wake?.();
     });
@@ -165,15 +194,17 @@ async function* deferredParts(
     return run;
   };
   deferred.forEach((_, index) => void start(index));
-  while (pending > 0 || ready.length > 0) {
-    if (ready.length === 0) {
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      continue;
+  return (async function* drain(): AsyncGenerator<IncrementalItem[]> {
+    while (pending > 0 || ready.length > 0) {
+      if (ready.length === 0) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      const items = ready.shift()!;
+      if (items.length > 0) yield items;
     }
-    const items = ready.shift()!;
-    if (items.length > 0) yield items;
-  }
+  })();
 }
 
 function parseStep(step: string): PathStep {

@@ -41,6 +41,8 @@ export interface PlanExecutionContext {
   requestContext: any;
   variables: Record<string, unknown>;
   errors: GraphQLError[];
+  /** Told when a fetch with an id (the planner's, for @defer's `depends`) has finished, well or not. */
+  fetchDone?: (id: string) => void;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function executePlanNode(context: PlanExecutionContext, node: KitPl
       } catch (error) {
         context.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message ?? String(error), { originalError: error as Error }));
       }
+      if (node.id !== undefined) context.fetchDone?.(node.id);
       return;
     case 'Condition': {
       const value = node.condition in context.variables ? context.variables[node.condition] : undefined;
