@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agent, request as httpRequest } from 'node:http';
@@ -10,6 +9,7 @@ import { quantile } from './load';
 import { renderTable } from './report';
 import { median } from './rounds';
 import { startSubgraphs } from './stack';
+import { productionBffEnv } from './targets';
 
 const USAGE = `usage: node --import tsx tools/bench/defer-cli.ts [--rounds N] [--requests N]
 
@@ -81,16 +81,7 @@ async function main(): Promise<void> {
   const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
   const service = STACK.find((s) => s.name === 'web-bff')!;
   const port = await freePort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    NODE_OPTIONS: '',
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    GATEWAY_SECRET: subgraphs.gatewaySecret,
-    JWT_SECRET: randomBytes(24).toString('hex'),
-    ...Object.fromEntries(Object.entries(subgraphs.urls).map(([name, url]) => [`SUBGRAPH_URL_${name.toUpperCase()}`, url])),
-  };
-  for (const name of ['REDIS_URL', 'REGISTRY_URL', 'SUPERGRAPH_FILE', 'WORKERS']) delete env[name];
+  const env = { ...productionBffEnv(subgraphs.gatewaySecret, subgraphs.urls), WORKERS: undefined };
   let output = '';
   const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
   const origin = new URL(url);

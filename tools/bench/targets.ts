@@ -63,6 +63,17 @@ export function baseEnv(): Record<string, string | undefined> {
   return env;
 }
 
+/** A BFF's environment as production has it (baseEnv's), over this run's subgraphs and a fresh JWT secret. */
+export function productionBffEnv(gatewaySecret: string, subgraphUrls: Record<string, string>): Record<string, string | undefined> {
+  return {
+    ...baseEnv(),
+    NODE_ENV: 'production',
+    GATEWAY_SECRET: gatewaySecret,
+    JWT_SECRET: randomBytes(24).toString('hex'),
+    ...Object.fromEntries(Object.entries(subgraphUrls).map(([subgraph, url]) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, url])),
+  };
+}
+
 /**
  * Our BFF as production runs it: its normal entry point (`bffs/<client>/src/index.ts`, the
  * launcher's spawn), NODE_ENV=production (mobile: persisted queries only), static mode
@@ -80,13 +91,7 @@ function bffTarget(name: 'web-bff' | 'mobile-bff'): TargetSpec {
     async start(routing, client) {
       const port = await freePort();
       let output = '';
-      const env = {
-        ...baseEnv(),
-        NODE_ENV: 'production',
-        GATEWAY_SECRET: routing.gatewaySecret,
-        JWT_SECRET: randomBytes(24).toString('hex'),
-        ...Object.fromEntries(Object.entries(routing.subgraphUrls).map(([subgraph, url]) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, url])),
-      };
+      const env = productionBffEnv(routing.gatewaySecret, routing.subgraphUrls);
       const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
       await waitUntilReady(service, url, child, READY_TIMEOUT_MS).catch(async (error: Error) => {
         await stopAll([child], 5_000);

@@ -1,7 +1,7 @@
 import { baseType, isCompositeType, parseSelectionSet, type CompositeType, type Operation, type Schema, type SelectionSet } from '@apollo/federation-internals';
 import type { DeferNode, DeferredNode, PlanNode } from '@apollo/query-planner';
 import { GraphQLError } from 'graphql';
-import { executePlanNode, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
+import { executePlanNode, planNodes, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileSelectionShaper, type ResponseShaper } from './response-shaper';
 
 /** One step of a deferred fragment's path from the root: a response name, or a type condition (`... on Product`). */
@@ -40,8 +40,6 @@ export interface IncrementalExecution {
   initial: { data: Record<string, unknown> | null | undefined; errors?: GraphQLError[]; extensions?: Record<string, unknown> };
   /** Each deferred fragment's items, in the order the fragments complete; empty arrays are not yielded. */
   subsequent: AsyncIterable<IncrementalItem[]>;
-  /** The deferred fragments' fetch errors (not completion errors), filled in as each completes. */
-  fetchErrors: GraphQLError[];
 }
 
 /**
@@ -71,7 +69,9 @@ export function compileDefer(node: DeferNode, operation: Operation): CompiledDef
   };
   flatten(node.deferred);
   const fetchOwner = new Map<string, number>();
-  flat.forEach((entry, index) => forEachFetchId(entry.node, (id) => fetchOwner.set(id, index)));
+  flat.forEach((entry, index) => {
+    for (const planNode of planNodes(entry.node as KitPlanNode | undefined)) if (planNode.kind === 'Fetch' && planNode.id !== undefined) fetchOwner.set(planNode.id, index);
+  });
   const expanded = operation.expandAllFragments();
   return {
     primary: node.primary.node as KitPlanNode | undefined,
@@ -120,8 +120,7 @@ export async function runDefer(
   // A fetch under a condition that did not hold never reports; the primary's end releases its waiters.
   const primaryFinished = new Promise<void>((resolve) => (primaryDone = resolve));
   const primaryContext: PlanExecutionContext = { ...context, fetchDone: (id) => fetched.get(id)?.() };
-  const fetchErrors: GraphQLError[] = [];
-  const parts = startDeferred(compiled, context, unshaped, variables, stopped, fetchErrors, (id) => Promise.race([fetchedPromises.get(id), primaryFinished]));
+  const parts = startDeferred(compiled, context, unshaped, variables, stopped, (id) => Promise.race([fetchedPromises.get(id), primaryFinished]));
   try {
     if (compiled.primary) await executePlanNode(primaryContext, compiled.primary, [], unshaped, unshaped);
   } finally {
@@ -131,7 +130,7 @@ export async function runDefer(
   const initial: IncrementalExecution['initial'] = { data };
   if (context.errors.length > 0) initial.errors = [...context.errors];
   else if (completion.length > 0) initial.extensions = { valueCompletion: completion };
-  return { initial, subsequent: parts, fetchErrors };
+  return { initial, subsequent: parts };
 }
 
 /** Starts every deferred fragment (each waits for what it needs) and hands out their items as they complete. */
@@ -141,7 +140,6 @@ function startDeferred(
   unshaped: Record<string, any>,
   variables: Record<string, unknown>,
   stopped: () => boolean,
-  fetchErrors: GraphQLError[],
   fetchFinished: (id: string) => Promise<void>,
 ): AsyncIterable<IncrementalItem[]> {
   const { deferred } = compiled;
@@ -163,7 +161,6 @@ function startDeferred(
         // Whatever goes wrong in one fragment is that fragment's error, never the request's end.
         own.errors.push(error instanceof GraphQLError ? error : new GraphQLError((error as Error).message ?? String(error), { originalError: error as Error }));
       }
-      fetchErrors.push(...own.errors);
       const items: IncrementalItem[] = [];
       for (const { path, value } of objectsAt(context.supergraphSchema, unshaped, fragment.path)) {
         const shaped = fragment.shape(value, variables);
@@ -281,25 +278,4 @@ function runtimeTypeMatches(schema: PlanExecutionContext['supergraphSchema'], ty
 function startsWith(path: readonly (string | number)[] | undefined, prefix: readonly (string | number)[]): boolean {
   if (!path || path.length < prefix.length) return false;
   return prefix.every((element, i) => path[i] === element);
-}
-
-function forEachFetchId(node: PlanNode | undefined, visit: (id: string) => void): void {
-  if (!node) return;
-  switch (node.kind) {
-    case 'Fetch':
-      if (node.id !== undefined) visit(node.id);
-      return;
-    case 'Sequence':
-    case 'Parallel':
-      for (const child of node.nodes) forEachFetchId(child, visit);
-      return;
-    case 'Flatten':
-      return forEachFetchId(node.node, visit);
-    case 'Condition':
-      forEachFetchId(node.ifClause, visit);
-      return forEachFetchId(node.elseClause, visit);
-    case 'Defer':
-      forEachFetchId(node.primary.node, visit);
-      for (const d of node.deferred) forEachFetchId(d.node, visit);
-  }
 }

@@ -8,7 +8,7 @@ import { endSpan, type RequestTelemetry } from '@bff/platform';
 import { LruCache } from '../gate/lru-cache';
 import { compileDefer, runDefer, type CompiledDefer } from './defer-runner';
 import { HivePlanner } from './hive-plan';
-import { executePlanNode, UnsupportedPlanError, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
+import { executePlanNode, planNodes, UnsupportedPlanError, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
 import { compileResponseWriter, type ResponseWriter } from './response-writer';
 
@@ -26,7 +26,7 @@ interface PreparedOperation {
   write?: ResponseWriter;
   /** The plan's Defer node compiled (an operation with @defer): its primary part and deferred fragments. */
   defer?: CompiledDefer;
-  /** `@defer(if: $name)`: the Boolean variable that turns the parts on; when it is false, `plan` runs (the same data in one reply). */
+  /** `@defer(if: $name)`: the Boolean variable that turns the parts on; when it is false, `plan` runs (the same data in one reply). `plan` is then the plan without @defer. */
   deferIf?: string;
   /** Plans this file cannot run (subscriptions) go to @apollo/gateway's own executor. */
   runnable: boolean;
@@ -142,16 +142,17 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     const plan: QueryPlan = view.queryPlanner.buildQueryPlan(planned);
     // A subscription's plan is not the runner's: isRunnable sends it to the gateway's executor.
     const node = plan.node as KitPlanNode | undefined;
-    if (node?.kind === 'Defer') return { definition, plan: {}, plannedBy: 'apollo', operation, runnable: true, shape, write, defer: compileDefer(node, operation) };
-    if (node?.kind === 'Condition' && node.ifClause?.kind === 'Defer' && !containsDefer(node.elseClause)) {
-      const otherwise = node.elseClause as KitPlanNode | undefined;
-      return { definition, plan: { node: otherwise }, plannedBy: 'apollo', operation, runnable: isRunnable(otherwise), shape, write, defer: compileDefer(node.ifClause, operation), deferIf: node.condition };
-    }
-    if (containsDefer(node)) {
-      // Deferred fragments under different conditions: the runner does not run that shape, so
-      // the operation runs without @defer, in one reply (which @defer allows a server to do).
+    if (node && containsDefer(node)) {
+      // Replies in one piece (a client that does not read parts, `@defer(if:)` false, deferred
+      // fragments under several conditions, which the runner does not run in parts) run the
+      // operation's plan without @defer: the plan a query without @defer would have.
       const whole = view.queryPlanner.buildQueryPlan(planned.withoutDefer()).node as KitPlanNode | undefined;
-      return { definition, plan: { node: whole }, plannedBy: 'apollo', operation, runnable: isRunnable(whole), shape, write };
+      const inOnePiece = { definition, plan: { node: whole }, plannedBy: 'apollo' as const, operation, runnable: isRunnable(whole), shape, write };
+      if (node.kind === 'Defer') return { ...inOnePiece, defer: compileDefer(node, operation) };
+      if (node.kind === 'Condition' && node.ifClause?.kind === 'Defer' && !containsDefer(node.elseClause)) {
+        return { ...inOnePiece, defer: compileDefer(node.ifClause, operation), deferIf: node.condition };
+      }
+      return inOnePiece;
     }
     return { definition, plan: { node }, plannedBy: 'apollo', operation, runnable: isRunnable(node), shape, write };
   };
@@ -197,13 +198,13 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       errors: [],
     };
     const unshaped: Record<string, any> = Object.create(null);
-    if (entry.defer && (entry.deferIf === undefined || coerced[entry.deferIf] === true)) {
-      const execution = await runDefer(entry.defer, context, unshaped, rawVariables, () => requestContext.incremental?.stopped() === true);
-      // A client that reads replies in parts gets them so; any other gets one reply with everything.
-      if (requestContext.incremental) return { ...execution.initial, subsequent: execution.subsequent };
-      for await (const _ of execution.subsequent);
-      context.errors.push(...execution.fetchErrors);
-    } else if (entry.plan.node) {
+    // A client that reads replies in parts gets them so; any other gets one reply from the plan without @defer.
+    const incremental: { stopped(): boolean } | undefined = requestContext.incremental;
+    if (entry.defer && incremental && (entry.deferIf === undefined || coerced[entry.deferIf] === true)) {
+      const execution = await runDefer(entry.defer, context, unshaped, rawVariables, () => incremental.stopped());
+      return { ...execution.initial, subsequent: execution.subsequent };
+    }
+    if (entry.plan.node) {
       try {
         await executePlanNode(context, entry.plan.node, [], unshaped, unshaped);
       } catch (error) {
@@ -273,21 +274,9 @@ function servicesOf(planner: QueryPlanner, serviceMap: Record<string, { dataSour
 }
 
 /** Whether a plan has a Defer node anywhere. */
-function containsDefer(node: any): boolean {
-  if (!node) return false;
-  switch (node.kind) {
-    case 'Defer':
-      return true;
-    case 'Sequence':
-    case 'Parallel':
-      return node.nodes.some(containsDefer);
-    case 'Flatten':
-      return containsDefer(node.node);
-    case 'Condition':
-      return containsDefer(node.ifClause) || containsDefer(node.elseClause);
-    default:
-      return false;
-  }
+function containsDefer(node: KitPlanNode | undefined): boolean {
+  for (const planNode of planNodes(node)) if (planNode.kind === 'Defer') return true;
+  return false;
 }
 
 function isRunnable(root: KitPlanNode | undefined): boolean {

@@ -34,6 +34,26 @@ type Path = (string | number)[];
 type ResponsePathElement = string | number;
 type Data = Record<string, any>;
 
+/** Every node of a plan, the root first (a Defer node's primary and deferred plans included). */
+export function* planNodes(node: KitPlanNode | undefined): Generator<KitPlanNode> {
+  if (!node) return;
+  yield node;
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) yield* planNodes(child);
+      return;
+    case 'Flatten':
+      return yield* planNodes(node.node);
+    case 'Condition':
+      yield* planNodes(node.ifClause);
+      return yield* planNodes(node.elseClause);
+    case 'Defer':
+      yield* planNodes(node.primary.node);
+      for (const deferred of node.deferred) yield* planNodes(deferred.node);
+  }
+}
+
 export interface PlanExecutionContext {
   supergraphSchema: GraphQLSchema;
   services: Readonly<Record<string, GraphQLDataSource>>;

@@ -104,14 +104,9 @@ export async function runOperation(
     }
   }
 
-  const errors = result.errors?.map(withInputErrorCode);
   // A variable that does not coerce: nothing ran, and the request is what was wrong.
-  if (errors?.length && result.data === undefined && result.dataJson === undefined) status ??= 400;
-  for (const error of errors ?? []) {
-    if (isDeliberate(error.extensions?.code)) continue;
-    telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
-  }
-  const formatted = errors?.map(formatError);
+  if (result.errors?.length && result.data === undefined && result.dataJson === undefined) status ??= 400;
+  const formatted = forClient(result.errors, telemetry);
   if (scope.usage && !('failed' in operation)) {
     scope.usage.record(
       { queryHash: operation.queryHash, name: operation.definition.name?.value ?? null, document: operation.document, schema: scope.apiSchema },
@@ -142,11 +137,8 @@ export async function runOperation(
 async function* laterParts(subsequent: AsyncIterable<IncrementalItem[]>, telemetry: RequestTelemetry): AsyncGenerator<string> {
   for await (const items of subsequent) {
     const incremental = items.map((item) => {
-      const errors = item.errors?.map(withInputErrorCode);
-      for (const error of errors ?? []) {
-        if (!isDeliberate(error.extensions?.code)) telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
-      }
-      return { ...(errors?.length ? { errors: errors.map(formatError) } : {}), data: item.data, path: item.path, ...(item.label !== undefined ? { label: item.label } : {}) };
+      const errors = forClient(item.errors, telemetry);
+      return { ...(errors?.length ? { errors } : {}), data: item.data, path: item.path, ...(item.label !== undefined ? { label: item.label } : {}) };
     });
     yield JSON.stringify({ hasNext: true, incremental });
   }
@@ -160,6 +152,18 @@ function replyText(errors: GraphQLFormattedError[] | undefined, result: Executio
   const head = errors ? `{"errors":${JSON.stringify(errors)},"data":` : '{"data":';
   const tail = result.extensions ? `,"extensions":${JSON.stringify(result.extensions)}}\n` : '}\n';
   return head + result.dataJson + tail;
+}
+
+/** Errors as the client gets them (a code each, masked at the BFF boundary); what is masked is logged in full with the request id. */
+function forClient(errors: readonly GraphQLError[] | undefined, telemetry: RequestTelemetry): GraphQLFormattedError[] | undefined {
+  if (!errors) return undefined;
+  return errors.map((original) => {
+    const error = withInputErrorCode(original);
+    if (!isDeliberate(error.extensions?.code)) {
+      telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
+    }
+    return formatError(error);
+  });
 }
 
 function asGraphQLError(error: unknown): GraphQLError {
