@@ -82,6 +82,10 @@ export interface OperationLimits {
   maxTokens: number;
   /** Deferred fragments (`@defer`) in one operation, fragments expanded; 0: @defer is not allowed. */
   maxDeferredFragments: number;
+  /** Subscriptions open at once on one connection (a WebSocket; an SSE stream holds one); 0: no subscriptions. */
+  maxSubscriptionsPerConnection: number;
+  /** Subscriptions one signed-in user (or one anonymous address) holds open at once, over all connections to one BFF replica. */
+  maxSubscriptionsPerUser: number;
   /** Estimated cost: `@cost` weights (1 per object, 0 per scalar by default) times list sizes. */
   maxCost: number;
   /** List size assumed when a list has no `@listSize` and no `first`/`last` argument. */
@@ -99,11 +103,16 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxRootFields: 15,
   maxTokens: 10_000,
   maxDeferredFragments: 4,
+  maxSubscriptionsPerConnection: 10,
+  maxSubscriptionsPerUser: 20,
   maxCost: 50_000,
   defaultListSize: 10,
   maxBatchSize: 10,
   maxBodyBytes: 1024 * 1024,
 };
+
+/** Limits whose 0 turns a feature off rather than refusing everything. */
+const ZERO_TURNS_OFF = new Set<keyof OperationLimits>(['maxDeferredFragments', 'maxSubscriptionsPerConnection', 'maxSubscriptionsPerUser']);
 
 export const DEFAULT_SUBGRAPH_FETCH: SubgraphFetchPolicy = {
   timeoutMs: 10_000,
@@ -194,8 +203,8 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
     only(limits, 'limits', names);
     for (const name of names) {
       if (limits[name] === undefined) continue;
-      // 0 deferred fragments is a setting (no @defer); every other limit must let something through.
-      policy.limits[name] = name === 'maxDeferredFragments' ? nonNegativeInt(limits[name], `limits.${name}`) : positiveInt(limits[name], `limits.${name}`);
+      // 0 deferred fragments or subscriptions is a setting (no @defer, no subscriptions); every other limit must let something through.
+      policy.limits[name] = ZERO_TURNS_OFF.has(name) ? nonNegativeInt(limits[name], `limits.${name}`) : positiveInt(limits[name], `limits.${name}`);
     }
   }
   if (root.persistedQueries !== undefined) {

@@ -52,6 +52,15 @@ export enum ErrorCode {
   DEFER_NOT_ALLOWED = 'DEFER_NOT_ALLOWED',
   /** More deferred fragments (@defer) in one operation than allowed. */
   DEFER_LIMIT_EXCEEDED = 'DEFER_LIMIT_EXCEEDED',
+  /** The operation is a subscription and this client's policy has none (limits.maxSubscriptionsPerConnection is 0). */
+  SUBSCRIPTIONS_NOT_ALLOWED = 'SUBSCRIPTIONS_NOT_ALLOWED',
+  /** More subscriptions open at once, on this connection or for this user, than the client's policy allows. */
+  SUBSCRIPTION_LIMIT_EXCEEDED = 'SUBSCRIPTION_LIMIT_EXCEEDED',
+  /**
+   * A subscription sent over plain HTTP (or in a batch): it is served over GraphQL over SSE
+   * (`Accept: text/event-stream`) or GraphQL over WebSocket (`graphql-transport-ws`).
+   */
+  STREAMING_TRANSPORT_REQUIRED = 'STREAMING_TRANSPORT_REQUIRED',
   /** The operation's estimated cost (@cost, @listSize, first/last) is above the client's budget. */
   COST_LIMIT_EXCEEDED = 'COST_LIMIT_EXCEEDED',
   /** The document does not parse. */

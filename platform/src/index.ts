@@ -38,3 +38,4 @@ export * from './observability/tracing';
 export * from './observability/operation-telemetry-plugin';
 export * from './observability/log-unexpected-errors-plugin';
 export * from './observability/prometheus-text';
+export * from './streams/pushed-events';

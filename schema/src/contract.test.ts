@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
 import { applyContract } from './contract';
 import { composeSupergraph, loadSubgraphSources } from './compose';
 import { readRoverConfig } from './rover-config';
@@ -49,6 +50,13 @@ describe('applyContract', () => {
     const contract = applyContract(supergraph, { excludeTags: [] });
     expect(contract.hidden).toEqual([]);
     expect(contract.apiSchemaSdl).toMatch(/margin: Float/);
+  });
+
+  test('the API schema defines @defer as the BFFs serve it (not @stream, which they do not answer), so a deferred operation validates', () => {
+    const api = buildSchema(applyContract(supergraph, { excludeTags: [] }).apiSchemaSdl);
+    expect(api.getDirective('defer')?.locations).toEqual(['FRAGMENT_SPREAD', 'INLINE_FRAGMENT']);
+    expect(api.getDirective('stream')).toBeUndefined();
+    expect(validate(api, parse('{ product { name ... @defer(label: "slow") { margin } } }'))).toEqual([]);
   });
 
   test('refuses a contract that hides every query field', () => {

@@ -1,4 +1,4 @@
-import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, printSchema } from '@apollo/federation-internals';
+import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, defaultPrintOptions, printSchema, type PrintOptions } from '@apollo/federation-internals';
 import {
   Kind,
   parse,
@@ -88,6 +88,19 @@ function ensureInaccessibleLinked(document: Mutable<DocumentNode>): void {
   );
   document.definitions = [...document.definitions, INACCESSIBLE_DEFINITION];
 }
+
+/**
+ * The API schema as the BFFs serve it (`supergraph-state.ts`: `apiSchema().toGraphQLJSSchema({ includeDefer: true })`):
+ * with the `@defer` directive definition, which `printSchema` leaves out as a built-in, so that
+ * client operations using @defer validate against the checked-in file. Not `@stream`: the BFFs
+ * do not answer it.
+ */
+const API_SCHEMA_PRINT: PrintOptions = {
+  ...defaultPrintOptions,
+  showAllBuiltIns: true,
+  directiveDefinitionFilter: (directive) => !directive.isBuiltIn || directive.name === 'defer',
+  typeFilter: (type) => !type.isBuiltIn,
+};
 
 export function applyContract(supergraphSdl: string, options: ContractOptions): ContractResult {
   const excluded = new Set(options.excludeTags);
@@ -217,7 +230,7 @@ export function applyContract(supergraphSdl: string, options: ContractOptions): 
   let apiSchemaSdl: string;
   try {
     const supergraph = Supergraph.build(contractSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
-    apiSchemaSdl = printSchema(supergraph.apiSchema());
+    apiSchemaSdl = printSchema(supergraph.apiSchema(), API_SCHEMA_PRINT);
   } catch (error) {
     throw new ContractError(`The contract (excluding ${[...excluded].join(', ')}) is not a valid supergraph: ${(error as Error).message}`);
   }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { DEVELOPMENT_USAGE_TOKEN } from '@bff/formats';
-import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readString } from '@bff/platform';
+import { ConfigError, readGatewaySecret, readOptionalString, readPort, readPositiveInt, readRedisUrl, readString } from '@bff/platform';
 import { DEVELOPMENT_JWT, type JwtConfig } from './auth/authenticator';
 import type { BffMode } from './bff-mode';
 
@@ -68,12 +68,6 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
 function readQueryPlanner(env: Record<string, string | undefined>): BffConfig['queryPlanner'] {
   const value = readString(env, 'QUERY_PLANNER', 'hive');
   if (value !== 'apollo' && value !== 'hive') throw new ConfigError(`QUERY_PLANNER must be "apollo" or "hive", got "${value}"`);
-  return value;
-}
-
-function readRedisUrl(env: Record<string, string | undefined>): string | undefined {
-  const value = readOptionalString(env, 'REDIS_URL');
-  if (value !== undefined && !/^rediss?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got "${value.replace(/:[^:@/]*@/, ':***@')}"`);
   return value;
 }
 

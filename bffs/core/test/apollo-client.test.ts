@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { BatchHttpLink } from '@apollo/client/link/batch-http';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { REPO_ROOT } from '@bff/platform';
 import { getOperationAST, type DocumentNode } from 'graphql';
@@ -46,6 +47,8 @@ describe('@apollo/client 4 against the BFFs', () => {
     const webClient = () =>
       new ApolloClient({
         cache: new InMemoryCache(),
+        // The storefront's product page defers its reviews, as the app's own client reads them.
+        incrementalHandler: new Defer20220824Handler(),
         link: new PersistedQueryLink({ sha256: sha256Hex, useGETForHashedQueries: true }).concat(
           new HttpLink({ uri: web.url, fetch: recordingFetch(log), headers: { 'apollographql-client-name': 'web-app', 'apollographql-client-version': '2026.11.1' } }),
         ),

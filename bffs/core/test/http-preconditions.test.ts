@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { acceptsIncremental, APPLICATION_JSON, GRAPHQL_RESPONSE_JSON, httpPreconditions, replyContentType } from '../src/gate/http-preconditions';
+import { acceptsEventStream, acceptsIncremental, APPLICATION_JSON, EVENT_STREAM, GRAPHQL_RESPONSE_JSON, httpPreconditions, replyContentType } from '../src/gate/http-preconditions';
 
 const request = (method: string, headers: Record<string, string>) => ({ method, headers: new HeaderMap(Object.entries(headers)), search: '', body: undefined });
 const PREFLIGHT = ['apollo-require-preflight'];
@@ -19,7 +19,7 @@ describe('what a request must be before any GraphQL is looked at', () => {
   });
 
   test('a POST of JSON passes, and says what to reply in', () => {
-    expect(httpPreconditions(request('POST', { 'content-type': 'application/json' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false });
+    expect(httpPreconditions(request('POST', { 'content-type': 'application/json' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false, eventStream: false });
   });
 
   test.each([
@@ -34,8 +34,8 @@ describe('what a request must be before any GraphQL is looked at', () => {
   });
 
   test('a GET with a preflight header passes; so does a form content type with one', () => {
-    expect(httpPreconditions(request('GET', { 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false });
-    expect(httpPreconditions(request('POST', { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false });
+    expect(httpPreconditions(request('GET', { 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false, eventStream: false });
+    expect(httpPreconditions(request('POST', { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' }), PREFLIGHT)).toEqual({ contentType: APPLICATION_JSON, incremental: false, eventStream: false });
   });
 
   test.each([
@@ -47,5 +47,20 @@ describe('what a request must be before any GraphQL is looked at', () => {
     ['no accept header', undefined, false],
   ])('reads replies in parts: %s', (_, accept, expected) => {
     expect(acceptsIncremental(accept)).toBe(expected);
+  });
+
+  test.each([
+    ['the graphql-sse client', 'text/event-stream', true],
+    ['SSE beside JSON', 'application/json, text/event-stream;q=0.5', true],
+    ['SSE refused', 'text/event-stream;q=0, application/json', false],
+    ['JSON only', 'application/json', false],
+    ['no accept header', undefined, false],
+  ])('reads GraphQL over SSE: %s', (_, accept, expected) => {
+    expect(acceptsEventStream(accept)).toBe(expected);
+  });
+
+  test('a caller that accepts only an event stream passes (a JSON-only refusal would be 406)', () => {
+    expect(httpPreconditions(request('POST', { 'content-type': 'application/json', accept: 'text/event-stream' }), PREFLIGHT)).toEqual({ contentType: EVENT_STREAM, incremental: false, eventStream: true });
+    expect(httpPreconditions(request('POST', { 'content-type': 'application/json', accept: 'text/html' }), PREFLIGHT)).toMatchObject({ rejected: true, status: 406 });
   });
 });

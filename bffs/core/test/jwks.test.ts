@@ -62,15 +62,15 @@ describe('tokens from an identity provider (JWKS_URL)', () => {
   });
 
   test('RS256 and ES256 tokens verify, with their subject and scopes', async () => {
-    expect(await authenticate(request(await token(rsa, 'u-001', ['orders:read'])))).toEqual({ id: 'u-001', scopes: ['orders:read'] });
-    expect(await authenticate(request(await token(ec, 'u-002')))).toEqual({ id: 'u-002', scopes: [] });
+    expect(await authenticate(request(await token(rsa, 'u-001', ['orders:read'])))).toEqual({ id: 'u-001', scopes: ['orders:read'], expiresAt: expect.any(Number) });
+    expect(await authenticate(request(await token(ec, 'u-002')))).toEqual({ id: 'u-002', scopes: [], expiresAt: expect.any(Number) });
   });
 
   test('a rotation is followed: a new key verifies, a withdrawn one no longer does', async () => {
     const next = await signingKey('rsa-2', 'RS256');
     published = [next, ec];
     const before = fetches;
-    expect(await authenticate(request(await token(next, 'u-003')))).toEqual({ id: 'u-003', scopes: [] });
+    expect(await authenticate(request(await token(next, 'u-003')))).toEqual({ id: 'u-003', scopes: [], expiresAt: expect.any(Number) });
     expect(fetches).toBeGreaterThan(before);
     expect(await authenticate(request(await token(rsa, 'u-001')))).toMatchObject({ rejected: true, status: 401, code: 'UNAUTHENTICATED' });
   });

@@ -77,3 +77,10 @@ export function readHttpUrl(env: Env, name: string, fallback: string): string {
   }
   return value;
 }
+
+/** `REDIS_URL`: the Redis that replicas share, when set (its password is never repeated in an error). */
+export function readRedisUrl(env: Env): string | undefined {
+  const value = readOptionalString(env, 'REDIS_URL');
+  if (value !== undefined && !/^rediss?:\/\/[^\s]+$/.test(value)) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// URL, got "${value.replace(/:[^:@/]*@/, ':***@')}"`);
+  return value;
+}

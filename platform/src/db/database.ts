@@ -26,6 +26,13 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer; readiness probes call it. */
   ping(): Promise<void>;
+  /**
+   * Calls `onPayload` with each `NOTIFY` on `channel` (`SELECT pg_notify(channel, payload)`),
+   * from this process or, on PostgreSQL, any other connected to the same database; resolves
+   * with the function that stops listening. Notifications sent while a lost PostgreSQL
+   * connection is being replaced are not seen.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

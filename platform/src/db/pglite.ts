@@ -129,6 +129,8 @@ export async function openPglite(dataDir: string, schema: string, from?: { dataD
     ping: async () => {
       await pg.query('SELECT 1');
     },
+    // PGlite's notifications stay in its process: one process owns a data directory.
+    listen: (channel, onPayload) => pg.listen(channel, onPayload),
     close: async () => {
       await pg.close();
       unlock();

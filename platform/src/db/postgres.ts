@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { quoteIdentifier, type Database, type QueryResult, type Transaction } from './database';
+import { PostgresNotifications } from './postgres-notifications';
 
 /** Limits that turn a stalled database into an error instead of a hung request. */
 export const POSTGRES_DEFAULTS = {
@@ -31,6 +32,8 @@ export async function openPostgres(databaseUrl: string, schema: string): Promise
   pool.on('error', (error) => {
     console.error(`[db] idle PostgreSQL client error: ${error.message}`);
   });
+
+  const notifications = new PostgresNotifications(databaseUrl);
 
   const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly unknown[]) => {
     const result = await client.query(text, params as unknown[] | undefined);
@@ -79,6 +82,10 @@ export async function openPostgres(databaseUrl: string, schema: string): Promise
     ping: async () => {
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    listen: (channel, onPayload) => notifications.listen(channel, onPayload),
+    close: async () => {
+      await notifications.close();
+      await pool.end();
+    },
   };
 }

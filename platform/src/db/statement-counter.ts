@@ -14,6 +14,8 @@ export interface StatementCounter {
 /** What request-scoped code (loaders, mutations) may do with the database. */
 export interface RequestDatabase extends Queryable {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** The database's notifications (`Database.listen`); listening sends no statement, so nothing is counted. */
+  listen: Database['listen'];
 }
 
 /**
@@ -49,5 +51,6 @@ export function countingDatabase(inner: Database, counter: StatementCounter, tra
     query: count(inner),
     transaction: (work) =>
       inner.transaction((tx) => work({ query: count(tx), exec: (sql) => tx.exec(sql) })),
+    listen: (channel, onPayload) => inner.listen(channel, onPayload),
   };
 }

@@ -5,6 +5,8 @@ import { INVENTORY_URL_VARIABLE, readOrdersConfig } from './config';
 import type { OrdersServices } from './context';
 import { createOrdersLoaders, type OrdersLoaders } from './data/loaders';
 import { ordersSeed } from './data/seed';
+import { databaseOrderEvents } from './events/database-order-events';
+import { redisOrderEvents } from './events/redis-order-events';
 import { createInventoryClient } from './inventory/inventory-client';
 import { resolvers } from './resolvers';
 
@@ -20,8 +22,12 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders, OrdersServices> =
   dependencies: [{ subgraph: 'inventory', urlVariable: INVENTORY_URL_VARIABLE }],
   createServices: (env, { gatewaySecret }) => {
     const config = readOrdersConfig(env);
-    return { inventory: createInventoryClient({ url: config.inventoryUrl, timeoutMs: config.inventoryTimeoutMs, gatewaySecret }) };
+    return {
+      inventory: createInventoryClient({ url: config.inventoryUrl, timeoutMs: config.inventoryTimeoutMs, gatewaySecret }),
+      events: config.redisUrl ? redisOrderEvents(config.redisUrl) : databaseOrderEvents(),
+    };
   },
+  closeServices: (services) => services.events.close(),
 };
 
 /** Builds the orders subgraph over an open, migrated database. No side effects. */

@@ -6,6 +6,8 @@ import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 
 export interface VerifiedUser {
   id: string;
   scopes: string[];
+  /** When the token expires (ms since the epoch), if it says: a subscription ends then. */
+  expiresAt?: number;
 }
 
 export interface JwtConfig {
@@ -65,7 +67,7 @@ export function createAuthenticator(config: JwtConfig): Authenticator {
         clockTolerance: 5,
       });
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) return unauthenticated('The token names no subject (sub).');
-      return { id: payload.sub, scopes: scopesOf(payload) };
+      return { id: payload.sub, scopes: scopesOf(payload), ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired.');
       if (error instanceof errors.JWTClaimValidationFailed) return unauthenticated(`The token's ${error.claim} claim is not accepted here.`);

@@ -15,7 +15,7 @@ const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/fo
  * content type and none of `preflightHeaders`); a GET has no body type but JSON; and the
  * caller accepts a JSON reply. Returns the reply's content type, or the refusal.
  */
-export function httpPreconditions(request: HTTPGraphQLRequest, preflightHeaders: readonly string[]): { contentType: string; incremental: boolean } | Rejection {
+export function httpPreconditions(request: HTTPGraphQLRequest, preflightHeaders: readonly string[]): { contentType: string; incremental: boolean; eventStream: boolean } | Rejection {
   if (request.method !== 'GET' && request.method !== 'POST') {
     return rejection(405, ErrorCode.BAD_REQUEST, `GraphQL is served over GET and POST, not ${request.method}.`, { headers: { allow: 'GET, POST' } });
   }
@@ -30,9 +30,24 @@ export function httpPreconditions(request: HTTPGraphQLRequest, preflightHeaders:
   if (request.method === 'GET' && contentType !== undefined && contentType !== 'application/json') {
     return rejection(415, ErrorCode.BAD_REQUEST, 'GET requests may not have a content-type header other than application/json.');
   }
-  const chosen = replyContentType(request.headers.get('accept'));
-  if (!chosen) return rejection(406, ErrorCode.BAD_REQUEST, 'The accept header allows neither application/json nor application/graphql-response+json.');
-  return { contentType: chosen, incremental: acceptsIncremental(request.headers.get('accept')) };
+  const accept = request.headers.get('accept');
+  if (acceptsEventStream(accept)) return { contentType: EVENT_STREAM, incremental: false, eventStream: true };
+  const chosen = replyContentType(accept);
+  if (!chosen) return rejection(406, ErrorCode.BAD_REQUEST, 'The accept header allows neither application/json nor application/graphql-response+json (nor text/event-stream).');
+  return { contentType: chosen, incremental: acceptsIncremental(accept), eventStream: false };
+}
+
+/** The content type of GraphQL over Server-Sent Events (graphql-sse's "distinct connections mode"). */
+export const EVENT_STREAM = 'text/event-stream; charset=utf-8';
+
+/** Whether the caller reads GraphQL over SSE: its Accept header lists text/event-stream (q above 0). */
+export function acceptsEventStream(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const [range, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return range === 'text/event-stream' && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 /** The content type of a reply in parts (@defer), as Apollo Server and Router send it and Apollo Client reads it. */

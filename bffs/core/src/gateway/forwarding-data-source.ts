@@ -7,6 +7,7 @@ import { classifyFetchFailure } from '../resilience/fetch-failure';
 import { unavailableResponse } from '../resilience/unavailable-response';
 import { InFlightFetches } from './in-flight-fetches';
 import { cacheHintFromHeader, errorFromReply, postGraphQL, replyBody, type SubgraphReply } from './subgraph-http';
+import { subscribeAtSubgraph, type SubgraphEvent } from './subgraph-subscription';
 import { REQUEST_ID_HEADER, type BffContext } from '../server/context';
 import { NO_BFF_METRICS, type BffMetrics, type FetchOutcome } from '../server/bff-metrics';
 
@@ -91,6 +92,15 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
         return unavailableResponse(options.request, document);
       }
     }
+  }
+
+  /**
+   * Opens a subscription at this subgraph (subgraph-subscription.ts) with the same
+   * credential and identity headers as a fetch; it ends when `signal` aborts.
+   */
+  subscribe(request: { query: string; variables: Record<string, unknown>; operationName?: string }, context: BffContext, signal: AbortSignal): AsyncIterableIterator<SubgraphEvent> {
+    const headers: Record<string, string> = { [GATEWAY_CREDENTIAL_HEADER]: this.options.gatewaySecret, ...context.forwardHeaders, ...context.telemetry.outgoingHeaders() };
+    return subscribeAtSubgraph({ url: this.options.url, headers, ...request, signal });
   }
 
   /** One HTTP exchange. The subgraph's Cache-Control narrows the response's cache policy, as in stock @apollo/gateway. */

@@ -11,6 +11,7 @@ import { HivePlanner } from './hive-plan';
 import { executePlanNode, planNodes, UnsupportedPlanError, type KitPlanNode, type PlanExecutionContext } from './plan-node-runner';
 import { compileResponseShaper, hasIntrospection, type ResponseShaper } from './response-shaper';
 import { compileResponseWriter, type ResponseWriter } from './response-writer';
+import { runSubscription, type SubscriptionPlanNode } from './subscription-runner';
 
 /** Everything worked out once per operation document and reused by every request that sends it. */
 interface PreparedOperation {
@@ -28,7 +29,9 @@ interface PreparedOperation {
   defer?: CompiledDefer;
   /** `@defer(if: $name)`: the Boolean variable that turns the parts on; when it is false, `plan` runs (the same data in one reply). `plan` is then the plan without @defer. */
   deferIf?: string;
-  /** Plans this file cannot run (subscriptions) go to @apollo/gateway's own executor. */
+  /** A subscription's plan: opened at its subgraph, each event completed by the rest of the plan (subscription-runner.ts). */
+  subscription?: SubscriptionPlanNode;
+  /** Plans this file cannot run go to @apollo/gateway's own executor. */
   runnable: boolean;
 }
 
@@ -140,8 +143,11 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
     if (fromHive) return { definition, plan: fromHive, plannedBy: 'hive', operation, runnable: true, shape, write };
     const planned = operationFromDocument(view.apiSchema, document, { operationName: operationName ?? undefined });
     const plan: QueryPlan = view.queryPlanner.buildQueryPlan(planned);
-    // A subscription's plan is not the runner's: isRunnable sends it to the gateway's executor.
     const node = plan.node as KitPlanNode | undefined;
+    if ((node as { kind?: string } | undefined)?.kind === 'Subscription') {
+      const subscription = node as unknown as SubscriptionPlanNode;
+      return { definition, plan: {}, plannedBy: 'apollo', operation, runnable: isRunnable(subscription.rest as KitPlanNode | undefined), shape, write, subscription };
+    }
     if (node && containsDefer(node)) {
       // Replies in one piece (a client that does not read parts, `@defer(if:)` false, deferred
       // fragments under several conditions, which the runner does not run in parts) run the
@@ -197,6 +203,13 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       variables: rawVariables,
       errors: [],
     };
+    if (entry.subscription) {
+      // Only a streaming transport (SSE, WebSocket) passes a signal; the request handler refuses a subscription over any other.
+      const signal: AbortSignal | undefined = requestContext.subscription?.signal;
+      if (!signal) throw new Error('a subscription needs a streaming transport');
+      const prepared = entry;
+      return { events: runSubscription(entry.subscription, context, signal, (unshaped, errors) => complete(view, prepared, definition, unshaped, errors, rawVariables)) };
+    }
     const unshaped: Record<string, any> = Object.create(null);
     // A client that reads replies in parts gets them so; any other gets one reply from the plan without @defer.
     const incremental: { stopped(): boolean } | undefined = requestContext.incremental;
@@ -212,8 +225,13 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
         throw error;
       }
     }
+    return complete(view, entry, definition, unshaped, context.errors, rawVariables);
+  };
+
+  /** The reply from a plan's unshaped result: written as JSON in one pass, or shaped where completion is needed. */
+  const complete = (view: SupergraphView, entry: PreparedOperation, definition: OperationDefinitionNode, unshaped: Record<string, any>, errors: GraphQLError[], rawVariables: Record<string, unknown>) => {
     const written = entry.write?.(unshaped, rawVariables);
-    if (written !== undefined) return context.errors.length > 0 ? { errors: context.errors, dataJson: written } : { dataJson: written };
+    if (written !== undefined) return errors.length > 0 ? { errors, dataJson: written } : { dataJson: written };
     const apiGraphQLSchema = view.schema;
     const { data, errors: shapingErrors } = entry.shape
       ? entry.shape(unshaped, rawVariables)
@@ -223,7 +241,7 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
           input: unshaped,
           introspectionHandling: (field: FieldSelection) => introspect(apiGraphQLSchema, field, definition, rawVariables),
         });
-    if (context.errors.length > 0) return { errors: context.errors, data };
+    if (errors.length > 0) return { errors, data };
     // As the stock executor does: completion errors only when nothing else went wrong.
     if (shapingErrors.length > 0) return { extensions: { valueCompletion: shapingErrors }, data };
     return { data };

@@ -115,7 +115,7 @@ export async function executePlanNode(context: PlanExecutionContext, node: KitPl
 }
 
 /** The operation's variables that one fetch uses (those the client gave). */
-function fetchVariables(context: PlanExecutionContext, usages: readonly string[] | undefined): Record<string, unknown> {
+export function fetchVariables(context: PlanExecutionContext, usages: readonly string[] | undefined): Record<string, unknown> {
   const variables: Record<string, unknown> = {};
   for (const name of usages ?? []) {
     const value = context.variables[name];
@@ -168,12 +168,7 @@ async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, pat
   const variables = fetchVariables(context, fetch.variableUsages);
 
   if (!fetch.requires) {
-    const reply = await send(context, service, fetch, variables, path);
-    reportErrors(context, fetch, reply.errors, (errorPath) => (errorPath ? [...path, ...errorPath] : undefined));
-    const received = reply.data;
-    if (!received) return;
-    if (fetch.outputRewrites) applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
-    for (const entity of entities) deepMerge(entity, received);
+    mergeReply(context, fetch, await send(context, service, fetch, variables, path), path, entities);
     return;
   }
 
@@ -192,6 +187,24 @@ async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, pat
   const received = reply.data?._entities;
   if (!reply.data) return;
   mergeEntities(context.supergraphSchema, received, '_entities', representations.length, owners, entities, fetch.outputRewrites);
+}
+
+/**
+ * A reply to a fetch that needs no representations (a root field's, a subscription's event)
+ * merged into `entities` at `path`, its errors placed there.
+ */
+export function mergeReply(
+  context: PlanExecutionContext,
+  fetch: FetchNode,
+  reply: { data?: Data | null; errors?: readonly { message?: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[] },
+  path: Path,
+  entities: readonly Data[],
+): void {
+  reportErrors(context, fetch, reply.errors, (errorPath) => (errorPath ? [...path, ...errorPath] : undefined));
+  const received = reply.data;
+  if (!received) return;
+  if (fetch.outputRewrites) applyRewrites(context.supergraphSchema, fetch.outputRewrites, received);
+  for (const entity of entities) deepMerge(entity, received);
 }
 
 /**

@@ -4,7 +4,12 @@ import type { ClientPolicy } from '@bff/formats';
 import type { Authenticator } from '../auth/authenticator';
 import type { BffMode } from '../bff-mode';
 import type { UsageRecorder } from '../usage/usage-recorder';
-import { CSRF_PREFLIGHT_HEADERS, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
+import { ErrorCode, rejection } from '@bff/platform';
+import { APPLICATION_JSON, CSRF_PREFLIGHT_HEADERS, EVENT_STREAM, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
+import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
+import { eventStream } from '../subscriptions/event-stream';
+import type { OpenSubscriptions } from '../subscriptions/open-subscriptions';
+import { startSubscription } from '../subscriptions/start-subscription';
 import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
 import { landingPage, prefersHtml } from './landing-page';
 import { runOperation, type IncrementalDelivery, type OperationExecutor } from './run-operation';
@@ -26,6 +31,8 @@ export interface BffRequestHandlerOptions {
   authenticate: Authenticator;
   /** Counts the operations that ran, for the registry (registry mode with usage reporting on). */
   usage?: UsageRecorder;
+  /** The subscriptions open on this replica, within the policy's limits. */
+  subscriptions: OpenSubscriptions;
 }
 
 // Clients (not browsers) identify themselves with the client-name header, which also proves
@@ -52,6 +59,28 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
     if ('rejected' in admitted) return admitted;
 
     const context = contextFromRequest(req, caller, telemetry, options.policy.name);
+    if (preconditions.eventStream || admitted.operations.some(isSubscription)) {
+      // GraphQL over SSE (graphql-sse's distinct connections mode): one operation per stream.
+      const [operation] = admitted.operations;
+      if (admitted.batch || !preconditions.eventStream || !operation) {
+        return rejection(400, ErrorCode.STREAMING_TRANSPORT_REQUIRED, 'Subscriptions are served one per request over GraphQL over SSE (Accept: text/event-stream), or over GraphQL over WebSocket (graphql-transport-ws) at this URL.');
+      }
+      if (!isSubscription(operation)) {
+        const answer = await runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema });
+        return answer.status >= 400 ? wholeReply(answer) : eventStreamReply(eventStream(once(answer.body.trimEnd())));
+      }
+      const started = await startSubscription({
+        operation, caller, connection: req.socket, address: req.socket.remoteAddress, execute, context, request,
+        usage: options.usage, apiSchema: state.apiSchema, current: () => options.serving().state, subscriptions: options.subscriptions,
+      });
+      if ('rejected' in started) return started;
+      // Nothing to stream (a variable that does not coerce): answered like any request.
+      if (!('stop' in started)) return wholeReply(started);
+      // The client going away ends the subscription at its subgraph.
+      const stop = () => started.stop();
+      req.socket.once('close', stop);
+      return eventStreamReply(eventStream(started.events), () => req.socket.off('close', stop));
+    }
     // @defer is answered in parts to a single operation whose caller reads multipart/mixed; a batch gets whole replies.
     const incremental: IncrementalDelivery | undefined = preconditions.incremental && !admitted.batch ? { stopped: () => req.socket?.destroyed === true } : undefined;
     const answers = await Promise.all(
@@ -73,6 +102,38 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
     const status = Math.max(...answers.map((a) => a.status));
     return { status, headers, body: { kind: 'complete', string: `[${answers.map((a) => a.body).join(',')}]` } } satisfies HTTPGraphQLResponse;
   };
+}
+
+function isSubscription(operation: AdmittedOperation | FailedOperation): operation is AdmittedOperation {
+  return !('failed' in operation) && operation.definition.operation === 'subscription';
+}
+
+/** A reply as GraphQL over SSE: its frames written as they come, never cached. */
+function eventStreamReply(frames: AsyncIterable<string>, ended?: () => void): HTTPGraphQLResponse {
+  const headers = new HeaderMap([
+    ['content-type', EVENT_STREAM],
+    ['cache-control', 'no-store'],
+    // Proxies (nginx) must pass each event on as it comes, not buffer the stream.
+    ['x-accel-buffering', 'no'],
+  ]);
+  return { status: 200, headers, body: { kind: 'chunked', asyncIterator: withEnd(frames, ended) } };
+}
+
+/** One operation's answer as a whole JSON reply (a streaming request that was refused, or has nothing to stream). */
+function wholeReply(answer: { status: number; body: string }): HTTPGraphQLResponse {
+  return { status: answer.status, headers: new HeaderMap([['content-type', APPLICATION_JSON], ['cache-control', 'no-store']]), body: { kind: 'complete', string: answer.body } };
+}
+
+async function* once(reply: string): AsyncGenerator<string> {
+  yield reply;
+}
+
+async function* withEnd(chunks: AsyncIterable<string>, ended: (() => void) | undefined): AsyncGenerator<string> {
+  try {
+    yield* chunks;
+  } finally {
+    ended?.();
+  }
 }
 
 const PART_HEADER = 'content-type: application/json; charset=utf-8\r\n\r\n';

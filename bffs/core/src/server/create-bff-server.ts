@@ -14,6 +14,8 @@ import type { OperationExecutor } from './run-operation';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { registeredOperationNames } from './registered-operations';
 import { buildSupergraphState, type SupergraphState } from './supergraph-state';
+import { OpenSubscriptions } from '../subscriptions/open-subscriptions';
+import { attachWebSocketTransport } from '../subscriptions/websocket-transport';
 
 export type { BffMode } from '../bff-mode';
 
@@ -88,21 +90,26 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const gateway = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
   const devSignIn = mode === 'development' ? (options.devSignIn ?? (options.authenticate ? undefined : DEVELOPMENT_JWT)) : undefined;
   let selfUrl = '';
+  const subscriptions = new OpenSubscriptions(limits);
+  const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
     handle: createBffRequestHandler({
       policy: options.policy,
       mode,
       serving: () => serving,
-      authenticate: options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT),
+      authenticate,
       usage: options.usage,
+      subscriptions,
     }),
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
     telemetry,
     isReady: async () => (gateway.loaded() ? serving.state.readiness() : { ready: false, status: 'starting' }),
   });
+  const webSockets = attachWebSocketTransport({ http, clientName: options.policy.name, serving: () => serving, authenticate, subscriptions, telemetry, usage: options.usage });
   let swapping = Promise.resolve();
+  let stopped: Promise<void> | undefined;
   return {
     policy: options.policy,
     http,
@@ -116,12 +123,17 @@ export function createBffServer(options: BffServerOptions): BffServer {
       selfUrl = await http.listen(port, host);
       return selfUrl;
     },
-    // Drain HTTP first, so requests in flight finish, then stop the gateway, then send the last spans.
-    stop: async () => {
-      await http.close();
-      if (gateway.loaded()) await gateway.stop();
-      await telemetry.shutdown();
-    },
+    // Subscriptions end first (each with a `complete` its client can reconnect after), then
+    // HTTP drains, so requests in flight finish, then the gateway stops, then the last spans go.
+    // Once: a second call waits for the first.
+    stop: () =>
+      (stopped ??= (async () => {
+        subscriptions.drain();
+        await webSockets.close();
+        await http.close();
+        if (gateway.loaded()) await gateway.stop();
+        await telemetry.shutdown();
+      })()),
     supergraphSdl: () => serving.state.supergraphSdl,
     plansBuilt: () => gateway.plansBuilt(),
     swap: (update) => {

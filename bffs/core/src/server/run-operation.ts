@@ -17,6 +17,8 @@ export interface ExecutionResultLike {
   extensions?: Record<string, unknown>;
   /** With @defer, to a client that reads replies in parts: the deferred fragments, as each completes. */
   subsequent?: AsyncIterable<IncrementalItem[]>;
+  /** A subscription's events, each a result of its own, as they come. */
+  events?: AsyncIterable<ExecutionResultLike>;
 }
 
 /** Runs one admitted operation's plan; `requestContext` is the shape @apollo/gateway's executors read. */
@@ -37,6 +39,8 @@ export interface GatewayRequestContext {
   metrics: Record<string, unknown>;
   /** Present when the client reads replies in parts (multipart/mixed): @defer is answered incrementally. */
   incremental?: IncrementalDelivery;
+  /** Present when the transport streams (SSE, WebSocket): a subscription runs until `signal` aborts. */
+  subscription?: { signal: AbortSignal };
 }
 
 export interface IncrementalDelivery {
@@ -54,6 +58,8 @@ export interface OperationAnswer {
    * `hasNext`), `body` being its first; the last part says `"hasNext":false`.
    */
   parts?: AsyncIterable<string>;
+  /** A subscription's events, each written like a whole reply (errors formatted, data), as they come. */
+  events?: AsyncIterable<string>;
 }
 
 /**
@@ -64,7 +70,15 @@ export interface OperationAnswer {
  */
 export async function runOperation(
   operation: AdmittedOperation | FailedOperation,
-  scope: { execute: OperationExecutor; context: BffContext; request: HTTPGraphQLRequest; usage?: UsageRecorder; apiSchema: GraphQLSchema; incremental?: IncrementalDelivery },
+  scope: {
+    execute: OperationExecutor;
+    context: BffContext;
+    request: HTTPGraphQLRequest;
+    usage?: UsageRecorder;
+    apiSchema: GraphQLSchema;
+    incremental?: IncrementalDelivery;
+    subscription?: { signal: AbortSignal };
+  },
 ): Promise<OperationAnswer> {
   const { context, request } = scope;
   const telemetry = context.telemetry;
@@ -97,6 +111,7 @@ export async function runOperation(
         logger: telemetry.logger,
         metrics: {},
         ...(scope.incremental ? { incremental: scope.incremental } : {}),
+        ...(scope.subscription ? { subscription: scope.subscription } : {}),
       });
     } catch (error) {
       result = { errors: [asGraphQLError(error)] };
@@ -122,6 +137,7 @@ export async function runOperation(
     outcome: !formatted?.length ? 'success' : hasData ? 'partial' : (status ?? 200) >= 400 ? 'rejected' : 'error',
     code: typeof code === 'string' ? code : undefined,
   });
+  if (result.events) return { status: 200, cacheControl: 'no-store', body: '', events: eventReplies(result.events, telemetry) };
   if (result.subsequent) {
     // A reply in parts is never reused: its later parts are not known when its headers go.
     return { status: status ?? 200, cacheControl: 'no-store', body: replyText(formatted, result, true), parts: laterParts(result.subsequent, telemetry) };
@@ -143,6 +159,11 @@ async function* laterParts(subsequent: AsyncIterable<IncrementalItem[]>, telemet
     yield JSON.stringify({ hasNext: true, incremental });
   }
   yield '{"hasNext":false}';
+}
+
+/** A subscription's events, each written as a whole reply, errors formatted for the client. */
+async function* eventReplies(events: AsyncIterable<ExecutionResultLike>, telemetry: RequestTelemetry): AsyncGenerator<string> {
+  for await (const event of events) yield replyText(forClient(event.errors, telemetry), event).trimEnd();
 }
 
 /** The reply as Apollo Server writes one (errors, data, extensions), with data written already where the executor did. */

@@ -1,5 +1,6 @@
 import { Supergraph, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES } from '@apollo/federation-internals';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { VerifiedUser } from '../auth/authenticator';
 import type { BffMode } from '../bff-mode';
 import { EXPERIENCE_SUBGRAPH_NAME } from '../experience';
 import { accessRequirementsFromSupergraph } from '../auth/access-requirements';
@@ -12,7 +13,7 @@ import type { PersistedQueryManifest, ClientPolicy } from '@bff/formats';
 import { persistedQueryHandlers } from '../persisted/persisted-queries';
 import type { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import type { BffMetrics } from './bff-metrics';
-import type { ReadinessReport } from '@bff/platform';
+import type { ReadinessReport, Rejection } from '@bff/platform';
 import { subgraphReadiness, type RemoteSubgraph } from './subgraph-readiness';
 
 /**
@@ -26,6 +27,8 @@ export interface SupergraphState {
   apiSchema: GraphQLSchema;
   manifests: ReadonlyMap<string, PersistedQueryManifest> | undefined;
   gate: OperationGate;
+  /** `@authenticated` / `@requiresScopes` for one caller (what the gate applies), for checks after admission: each subscription event. */
+  authorize: (document: DocumentNode, operation: OperationDefinitionNode, caller: VerifiedUser | null) => Rejection | undefined;
   /** The operations this client may run by id (safelist), to plan at start-up; empty for APQ clients. */
   persistedOperations: readonly { query: string; operationName?: string }[];
   /** Readiness over the supergraph's subgraphs (see subgraph-readiness.ts). */
@@ -66,6 +69,7 @@ export function buildSupergraphState(
   const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests, metrics: options.metrics });
   // Where introspection is off, "Did you mean …?" would reveal the schema as surely.
   const schemaIsPublic = options.mode === 'development' || options.policy.introspectionInProduction;
+  const authorize = (document: DocumentNode, operation: OperationDefinitionNode, caller: VerifiedUser | null) => authorizeOperation(apiSchema, document, operation, requirements, caller);
   return {
     supergraphSdl,
     apiSchema,
@@ -78,8 +82,9 @@ export function buildSupergraphState(
       suggestNames: schemaIsPublic,
       resolvePersisted: persisted.resolvePersisted,
       register: persisted.register,
-      authorize: (document, operation, caller) => authorizeOperation(apiSchema, document, operation, requirements, caller),
+      authorize,
     }),
+    authorize,
     persistedOperations: [...persisted.safelist.values()].map((op) => ({ query: op.body, operationName: op.name })),
     readiness: subgraphReadiness(remoteSubgraphs(supergraph, options.subgraphUrls), options.gatewaySecret, options.breakers),
   };

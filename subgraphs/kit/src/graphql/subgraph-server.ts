@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -10,6 +11,7 @@ import { countingDatabase, type RequestDatabase, type StatementCounter, ErrorCod
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
 import { statementCountPlugin } from './plugins/statement-count-plugin';
 import { resolverSpansPlugin } from './plugins/resolver-spans-plugin';
+import { attachSubscriptionServer } from './subscription-server';
 
 export { SQL_STATEMENTS_HEADER } from './plugins/statement-count-plugin';
 
@@ -60,6 +62,8 @@ export interface SubgraphDefinition<Loaders, Services = NoServices> {
    * naming the variable, like the kit's own configuration. Calls carry `gatewaySecret`.
    */
   createServices?(env: Record<string, string | undefined>, shared: { gatewaySecret: string }): Services;
+  /** Releases what the services hold (connections) once the server has stopped. */
+  closeServices?(services: Services): Promise<void>;
 }
 
 export interface SubgraphServerOptions<Services = NoServices> {
@@ -126,15 +130,17 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     if (request.counts.sql === undefined) return;
     sqlPerRequest.observe({ client_name: telemetry.labels.clientName.of(request.clientName), operation: telemetry.labels.operation.of(request.operations[0]?.name) }, request.counts.sql);
   });
+  const contextOf = (req: IncomingMessage, requestTelemetry: RequestTelemetry): SubgraphContext<Loaders, Services> => {
+    const sql: StatementCounter = { count: 0 };
+    const { span, tracing } = requestTelemetry;
+    const db = countingDatabase(database, sql, span && tracing ? { tracing, span, dbName: definition.name } : undefined);
+    return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry };
+  };
+  const admitGateway = gatewayCredentialCheck(gatewaySecret);
   const http = createGraphQLHttpServer({
-    handle: apolloRequestHandler(apollo, async (req, requestTelemetry) => {
-      const sql: StatementCounter = { count: 0 };
-      const { span, tracing } = requestTelemetry;
-      const db = countingDatabase(database, sql, span && tracing ? { tracing, span, dbName: definition.name } : undefined);
-      return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry };
-    }),
+    handle: apolloRequestHandler(apollo, async (req, requestTelemetry) => contextOf(req, requestTelemetry)),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    admit: gatewayCredentialCheck(gatewaySecret),
+    admit: admitGateway,
     telemetry,
     isReady: async () => {
       await database.ping();
@@ -142,8 +148,25 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     },
   });
 
+  // A subgraph with a Subscription type serves it over WebSocket beside its HTTP.
+  const subscriptions = schema.getSubscriptionType()
+    ? attachSubscriptionServer(http, schema, admitGateway, (req) => contextOf(req, telemetry.begin(req)))
+    : undefined;
   const lifecycle = apolloLifecycle(apollo, http);
-  return { name: definition.name, http, listen: lifecycle.listen, stop: lifecycle.stop };
+  let stopped: Promise<void> | undefined;
+  return {
+    name: definition.name,
+    http,
+    listen: lifecycle.listen,
+    // Subscriptions first: an open stream would otherwise hold the HTTP drain for its whole grace period.
+    // Once: a second call waits for the first.
+    stop: () =>
+      (stopped ??= (async () => {
+        await subscriptions?.close();
+        await lifecycle.stop();
+        await definition.closeServices?.(services);
+      })()),
+  };
 }
 
 /**
