@@ -130,6 +130,23 @@ describe('subscriptions through a BFF', () => {
     eachEventHasCatalogFields(followed);
   });
 
+  test('/metrics counts the open subscriptions and the events delivered', async () => {
+    const metrics = async () => (await fetch(web.url.replace(/\/graphql$/, '/metrics'))).text();
+    const value = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    const before = await metrics();
+    const id = await placeOrder();
+    const followed = followOverSse(web, buyer, id);
+    await delivered(followed, 1);
+    const during = await metrics();
+    expect(value(during, 'bff_open_subscriptions')).toBe(value(before, 'bff_open_subscriptions') + 1);
+    await advance(id);
+    await advance(id);
+    await followed.ended;
+    const after = await metrics();
+    expect(value(after, 'bff_subscription_events_total')).toBe(value(before, 'bff_subscription_events_total') + 3);
+    expect(value(after, 'bff_open_subscriptions')).toBe(value(before, 'bff_open_subscriptions'));
+  });
+
   test("another user's order is refused on both transports", async () => {
     const id = await placeOrder();
     const stranger = await bearer(STRANGER, BUYER_SCOPES);

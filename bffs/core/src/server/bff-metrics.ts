@@ -10,17 +10,20 @@ export type PersistedResult = 'hit' | 'miss' | 'registered' | 'not_in_list' | 't
 export interface BffMetrics {
   subgraphFetch(subgraph: string, outcome: FetchOutcome, seconds: number): void;
   persistedQuery(result: PersistedResult): void;
+  /** One subscription event delivered to a client. */
+  subscriptionEvent(): void;
 }
 
 /** Metrics nobody reads (unit tests of parts built without a server). */
-export const NO_BFF_METRICS: BffMetrics = { subgraphFetch: () => undefined, persistedQuery: () => undefined };
+export const NO_BFF_METRICS: BffMetrics = { subgraphFetch: () => undefined, persistedQuery: () => undefined, subscriptionEvent: () => undefined };
 
 export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
   const { metrics } = telemetry;
   const fetchSeconds = metrics.histogram('bff_subgraph_fetch_duration_seconds', 'Subgraph fetches as the BFF saw them, by subgraph and outcome.', ['subgraph', 'outcome']);
   const fetchErrors = metrics.counter('bff_subgraph_fetch_errors_total', 'Subgraph fetches that failed or were not attempted (open circuit), by subgraph and reason.', ['subgraph', 'reason']);
   const persisted = metrics.counter('bff_persisted_queries_total', 'Persisted-query lookups: hit, miss (APQ), registered (APQ), not_in_list (safelist) and text_refused (query text where only ids may run).', ['result']);
-  const limits = metrics.counter('bff_limit_rejections_total', 'Requests refused by a client limit, by limit (depth, cost, alias, root_field, token, batch, body).', ['limit']);
+  const events = metrics.counter('bff_subscription_events_total', 'Subscription events delivered to clients (both transports).', []);
+  const limits = metrics.counter('bff_limit_rejections_total', 'Requests refused by a client limit, by limit (depth, cost, alias, root_field, token, batch, body, defer, subscription).', ['limit']);
   telemetry.onRequestFinished((request) => {
     for (const operation of request.operations) {
       const limit = operation.code && /^([A-Z_]+)_LIMIT_EXCEEDED$/.exec(operation.code)?.[1];
@@ -33,5 +36,6 @@ export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
       if (outcome !== 'ok') fetchErrors.inc({ subgraph, reason: outcome });
     },
     persistedQuery: (result) => persisted.inc({ result }),
+    subscriptionEvent: () => events.inc(),
   };
 }

@@ -8,8 +8,7 @@ import { ErrorCode, rejection } from '@bff/platform';
 import { APPLICATION_JSON, CSRF_PREFLIGHT_HEADERS, EVENT_STREAM, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
 import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
 import { eventStream } from '../subscriptions/event-stream';
-import type { OpenSubscriptions } from '../subscriptions/open-subscriptions';
-import { startSubscription } from '../subscriptions/start-subscription';
+import { startSubscription, type SubscriptionReplica } from '../subscriptions/start-subscription';
 import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
 import { landingPage, prefersHtml } from './landing-page';
 import { runOperation, type IncrementalDelivery, type OperationExecutor } from './run-operation';
@@ -32,7 +31,7 @@ export interface BffRequestHandlerOptions {
   /** Counts the operations that ran, for the registry (registry mode with usage reporting on). */
   usage?: UsageRecorder;
   /** The subscriptions open on this replica, within the policy's limits. */
-  subscriptions: OpenSubscriptions;
+  subscriptions: SubscriptionReplica;
 }
 
 // Clients (not browsers) identify themselves with the client-name header, which also proves
@@ -69,10 +68,7 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
         const answer = await runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema });
         return answer.status >= 400 ? wholeReply(answer) : eventStreamReply(eventStream(once(answer.body.trimEnd())));
       }
-      const started = await startSubscription({
-        operation, caller, connection: req.socket, address: req.socket.remoteAddress, execute, context, request,
-        usage: options.usage, apiSchema: state.apiSchema, current: () => options.serving().state, subscriptions: options.subscriptions,
-      });
+      const started = await startSubscription(options.subscriptions, { operation, caller, connection: req.socket, address: req.socket.remoteAddress, execute, context, request, apiSchema: state.apiSchema });
       if ('rejected' in started) return started;
       // Nothing to stream (a variable that does not coerce): answered like any request.
       if (!('stop' in started)) return wholeReply(started);

@@ -90,7 +90,9 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const gateway = createGateway({ ...options, gatewaySecret, subgraphFetch, breakers, metrics });
   const devSignIn = mode === 'development' ? (options.devSignIn ?? (options.authenticate ? undefined : DEVELOPMENT_JWT)) : undefined;
   let selfUrl = '';
-  const subscriptions = new OpenSubscriptions(limits);
+  const openSubscriptions = new OpenSubscriptions(limits);
+  telemetry.metrics.gauge('bff_open_subscriptions', 'Subscriptions open on this replica (both transports).', () => openSubscriptions.size());
+  const subscriptions = { open: openSubscriptions, metrics, usage: options.usage, current: () => serving.state };
   const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
@@ -107,7 +109,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
     telemetry,
     isReady: async () => (gateway.loaded() ? serving.state.readiness() : { ready: false, status: 'starting' }),
   });
-  const webSockets = attachWebSocketTransport({ http, clientName: options.policy.name, serving: () => serving, authenticate, subscriptions, telemetry, usage: options.usage });
+  const webSockets = attachWebSocketTransport({ http, clientName: options.policy.name, serving: () => serving, authenticate, subscriptions, telemetry });
   let swapping = Promise.resolve();
   let stopped: Promise<void> | undefined;
   return {
@@ -128,7 +130,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
     // Once: a second call waits for the first.
     stop: () =>
       (stopped ??= (async () => {
-        subscriptions.drain();
+        openSubscriptions.drain();
         await webSockets.close();
         await http.close();
         if (gateway.loaded()) await gateway.stop();

@@ -8,7 +8,7 @@ import type { SubscriptionTicket } from './open-subscriptions';
  * refusal or an expired token ends the subscription with one error event. The ticket's slot
  * is given back when it ends.
  */
-export async function* deliveredEvents(events: AsyncIterable<string>, ticket: SubscriptionTicket, stillAllowed: () => Rejection | undefined): AsyncGenerator<string> {
+export async function* deliveredEvents(events: AsyncIterable<string>, ticket: SubscriptionTicket, stillAllowed: () => Rejection | undefined, delivered: () => void = () => undefined): AsyncGenerator<string> {
   const iterator = events[Symbol.asyncIterator]();
   try {
     for (;;) {
@@ -20,6 +20,7 @@ export async function* deliveredEvents(events: AsyncIterable<string>, ticket: Su
         return;
       }
       if (ticket.reason() === 'expired') break;
+      delivered();
       yield value;
     }
     if (ticket.reason() === 'expired') yield errorEvent(rejection(401, ErrorCode.UNAUTHENTICATED, 'The token has expired; subscribe again with a new one.'));

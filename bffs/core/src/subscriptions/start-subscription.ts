@@ -2,12 +2,22 @@ import type { HTTPGraphQLRequest } from '@apollo/server';
 import type { Rejection } from '@bff/platform';
 import type { VerifiedUser } from '../auth/authenticator';
 import type { AdmittedOperation } from '../gate/operation-gate';
+import type { BffMetrics } from '../server/bff-metrics';
 import type { BffContext } from '../server/context';
 import { runOperation, type OperationAnswer, type OperationExecutor } from '../server/run-operation';
 import type { SupergraphState } from '../server/supergraph-state';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { deliveredEvents } from './delivered-events';
 import type { OpenSubscriptions } from './open-subscriptions';
+
+/** What every subscription on one BFF replica shares, whatever its transport. */
+export interface SubscriptionReplica {
+  open: OpenSubscriptions;
+  metrics: BffMetrics;
+  usage?: UsageRecorder;
+  /** The supergraph served at the moment of each event: its authorization rules apply to the event. */
+  current: () => SupergraphState;
+}
 
 export interface SubscriptionStart {
   operation: AdmittedOperation;
@@ -19,11 +29,7 @@ export interface SubscriptionStart {
   execute: OperationExecutor;
   context: BffContext;
   request: HTTPGraphQLRequest;
-  usage?: UsageRecorder;
   apiSchema: SupergraphState['apiSchema'];
-  /** The supergraph served at the moment of each event: its authorization rules apply to the event. */
-  current: () => SupergraphState;
-  subscriptions: OpenSubscriptions;
 }
 
 /** A started subscription's replies and the function that ends it (the client went away). */
@@ -38,8 +44,8 @@ export interface StartedSubscription {
  * checked again before it is delivered. A refusal (a limit) or an answer with no events (a
  * variable that does not coerce, an executor error) is returned as such.
  */
-export async function startSubscription(start: SubscriptionStart): Promise<StartedSubscription | OperationAnswer | Rejection> {
-  const ticket = start.subscriptions.admit({
+export async function startSubscription(replica: SubscriptionReplica, start: SubscriptionStart): Promise<StartedSubscription | OperationAnswer | Rejection> {
+  const ticket = replica.open.admit({
     connection: start.connection,
     user: start.caller ? `user:${start.caller.id}` : `anonymous:${start.address ?? 'unknown'}`,
     expiresAt: start.caller?.expiresAt,
@@ -49,7 +55,7 @@ export async function startSubscription(start: SubscriptionStart): Promise<Start
     execute: start.execute,
     context: start.context,
     request: start.request,
-    usage: start.usage,
+    usage: replica.usage,
     apiSchema: start.apiSchema,
     subscription: { signal: ticket.signal },
   });
@@ -58,5 +64,8 @@ export async function startSubscription(start: SubscriptionStart): Promise<Start
     return answer;
   }
   const { document, definition } = start.operation;
-  return { events: deliveredEvents(answer.events, ticket, () => start.current().authorize(document, definition, start.caller)), stop: () => ticket.close() };
+  return {
+    events: deliveredEvents(answer.events, ticket, () => replica.current().authorize(document, definition, start.caller), () => replica.metrics.subscriptionEvent()),
+    stop: () => ticket.close(),
+  };
 }

@@ -10,9 +10,7 @@ import type { Authenticator, VerifiedUser } from '../auth/authenticator';
 import { contextFromRequest, CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../server/context';
 import { runOperation } from '../server/run-operation';
 import type { Serving } from '../server/bff-request-handler';
-import type { UsageRecorder } from '../usage/usage-recorder';
-import type { OpenSubscriptions } from './open-subscriptions';
-import { startSubscription } from './start-subscription';
+import { startSubscription, type SubscriptionReplica } from './start-subscription';
 
 /** WebSocket close code of a server going away (RFC 6455): the client may connect again, elsewhere. */
 const GOING_AWAY = 1001;
@@ -24,9 +22,8 @@ export interface WebSocketTransportOptions {
   clientName: string;
   serving: () => Serving;
   authenticate: Authenticator;
-  subscriptions: OpenSubscriptions;
+  subscriptions: SubscriptionReplica;
   telemetry: ServiceTelemetry;
-  usage?: UsageRecorder;
 }
 
 export interface WebSocketTransport {
@@ -85,16 +82,13 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): We
         const context = contextFromRequest(upgrade, caller, telemetry, options.clientName);
         const prepared: Prepared = {};
         if (operation.definition.operation === 'subscription') {
-          const started = await startSubscription({
-            operation, caller, connection: ctx.extra.socket, address: upgrade.socket.remoteAddress, execute, context, request,
-            usage: options.usage, apiSchema: current.apiSchema, current: () => options.serving().state, subscriptions: options.subscriptions,
-          });
+          const started = await startSubscription(options.subscriptions, { operation, caller, connection: ctx.extra.socket, address: upgrade.socket.remoteAddress, execute, context, request, apiSchema: current.apiSchema });
           if ('rejected' in started) return ended(telemetry, [refusalError(started)]);
           if (!('stop' in started)) return ended(telemetry, errorsOf(started.body));
           state.running.set(id, { stop: started.stop, telemetry });
           prepared.events = started.events;
         } else {
-          const answer = await runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: current.apiSchema });
+          const answer = await runOperation(operation, { execute, context, request, usage: options.subscriptions.usage, apiSchema: current.apiSchema });
           state.running.set(id, { stop: () => undefined, telemetry });
           prepared.result = JSON.parse(answer.body) as Record<string, unknown>;
         }
