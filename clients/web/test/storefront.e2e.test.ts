@@ -168,6 +168,44 @@ describeWithBrowser('storefront in Chromium', () => {
     expect(await page.evaluate<string | null>("sessionStorage.getItem('storefront.session')")).toBeNull();
   });
 
+  test('the product page asks for its reviews with @defer and shows them from the deferred part of a multipart/mixed reply', async () => {
+    const product = (await bff.post({ query: '{ products(first: 1, categoryId: "c-02") { nodes { sku name } } }' })).body.data.products.nodes[0];
+    // The page's reply, read on its way to the browser (Apollo Client stops reading at the closing
+    // boundary, so the network log may never have the whole body); after a PERSISTED_QUERY_NOT_FOUND
+    // (the BFF did not know the hash yet) the last is the one that answered.
+    const replies: { contentType: string | undefined; body: string }[] = [];
+    const isProductPage = (request: Request) =>
+      new URL(request.url()).searchParams.get('operationName') === 'ProductPage' || (request.postData() ?? '').includes('"operationName":"ProductPage"');
+    await page.route('**/graphql*', async (route) => {
+      if (!isProductPage(route.request())) return route.fallback();
+      const response = await route.fetch();
+      replies.push({ contentType: response.headers()['content-type'], body: await response.text() });
+      await route.fulfill({ response });
+    });
+    try {
+      await page.goto(`${siteUrl}/p/${product.sku}`);
+      await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+      await page.locator('.review').first().waitFor();
+    } finally {
+      await page.unroute('**/graphql*');
+    }
+    expect(await page.getByTestId('reviews-loading').count()).toBe(0);
+
+    // Passed through the storefront's server as the BFF wrote it: the product first, then the reviews at its path.
+    const reply = replies.at(-1)!;
+    expect(reply.contentType).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
+    const parts = reply.body.split('\r\n---').flatMap((part) => (part.includes('\r\n\r\n{') ? [JSON.parse(part.slice(part.indexOf('\r\n\r\n')))] : []));
+    expect(parts[0].data.product).toMatchObject({ sku: product.sku, name: product.name });
+    expect(parts[0].data.product.reviews).toBeUndefined();
+    const [deferred] = parts.flatMap((part) => part.incremental ?? []);
+    expect(deferred).toMatchObject({ label: 'reviews', path: ['product'] });
+    expect(parts.at(-1)).toEqual({ hasNext: false });
+    // The reviews on the page are the deferred part's.
+    const titles = deferred.data.reviews.nodes.map((review: { title: string }) => review.title);
+    expect(titles.length).toBeGreaterThan(0);
+    expect(await page.locator('.review strong').allTextContents()).toEqual(titles);
+  });
+
   test('with the reviews subgraph stopped, a product page still shows the product and its price', async () => {
     await stack.subgraphs.reviews!.stop();
     // A product no test has opened: the browser's HTTP cache may keep a page's GET (it is public for a minute).

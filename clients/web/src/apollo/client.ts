@@ -1,4 +1,5 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
@@ -20,7 +21,9 @@ async function sha256(text: string): Promise<string> {
  * - automatic persisted queries: a query goes as its hash over GET (cacheable by the
  *   browser and a CDN), and its text only once, when the BFF does not know the hash yet;
  * - the client name and version headers, so the BFF's metrics tell this app's releases apart;
- * - the visitor's token, when signed in; a 401 signs the visitor out (the page then offers sign-in).
+ * - the visitor's token, when signed in; a 401 signs the visitor out (the page then offers sign-in);
+ * - `@defer` read in parts: an operation with it asks for `multipart/mixed` and the BFF answers in
+ *   the 2022-08-24 format (Apollo Router's), the primary part first, then each deferred fragment.
  */
 export function createApolloClient(onSignInNeeded: () => void): ApolloClient {
   const auth = new SetContextLink((prevContext) => {
@@ -41,6 +44,7 @@ export function createApolloClient(onSignInNeeded: () => void): ApolloClient {
   return new ApolloClient({
     link: ApolloLink.from([signOutOn401, auth, ...persisted, http]),
     cache: new InMemoryCache({ typePolicies }),
+    incrementalHandler: new Defer20220824Handler(),
     clientAwareness: { name: 'web-storefront', version: __APP_VERSION__ },
     defaultOptions: {
       // A page shows what it got: one subgraph down costs only its own fields.

@@ -19,11 +19,13 @@ const STOCK_LABELS = { IN_STOCK: 'In stock', LOW_STOCK: 'Only a few left', OUT_O
 /**
  * A product: gallery, price, stock and delivery, description, reviews. Stock, delivery and
  * reviews come from other subgraphs than the product itself: when one is down the page
- * shows the rest, with a note where its part would be.
+ * shows the rest, with a note where its part would be. The rating and reviews are deferred
+ * (`@defer` in ProductPage.graphql): the page shows the product as soon as the first part of
+ * the reply arrives (`dataState` "streaming") and the reviews, loading until then, when theirs does.
  */
 export function ProductPage() {
   const { sku = '' } = useParams();
-  const { data, loading, error, fetchMore, refetch } = useQuery(ProductPageDocument, { variables: { sku } });
+  const { data, dataState, loading, error, fetchMore, refetch } = useQuery(ProductPageDocument, { variables: { sku } });
   if (loading && !data) return <p className="loading">Loading…</p>;
   if (!data) return <ErrorNotice error={error} retry={() => void refetch()} />;
   const product = data.product;
@@ -31,6 +33,7 @@ export function ProductPage() {
   const reviewsDown = missingParts(error, 'reviews') || missingParts(error, 'ratingSummary');
   const inventoryDown = missingParts(error, 'stock') || missingParts(error, 'inStock') || missingParts(error, 'shippingEstimate');
   const reviews = product.reviews;
+  const reviewsPending = dataState === 'streaming' && reviews === undefined;
   return (
     <article className="product">
       <ProductSeo seo={product.seo} />
@@ -62,7 +65,11 @@ export function ProductPage() {
       </section>
       <section className="reviews" aria-label="Reviews">
         <h2>Reviews</h2>
-        {reviewsDown || !reviews ? (
+        {reviewsPending ? (
+          <p className="loading" data-testid="reviews-loading">
+            Loading reviews…
+          </p>
+        ) : reviewsDown || !reviews ? (
           <p className="notice small" data-testid="reviews-unavailable">
             Reviews are unavailable right now.
           </p>
