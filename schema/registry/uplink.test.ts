@@ -82,7 +82,7 @@ describe('registry over Uplink', () => {
     const manifest = (await chunk.json()) as { format: string; version: number; operations: { id: string; name: string; body: string }[] };
     expect(manifest).toMatchObject({ format: 'apollo-persisted-query-manifest', version: 1 });
     // Every release's operations, each id once.
-    const releaseIds = ['1.0.0', '1.1.0', '1.2.0'].flatMap((v) => (JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases', `${v}.json`), 'utf8')) as typeof manifest).operations.map((op) => op.id));
+    const releaseIds = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'].flatMap((v) => (JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases', `${v}.json`), 'utf8')) as typeof manifest).operations.map((op) => op.id));
     expect(manifest.operations.map((op) => op.id).sort()).toEqual([...new Set(releaseIds)].sort());
     expect(await persistedQueries({ graph_ref: 'mobile@current', apiKey: 'any', ifAfterId: first.id })).toEqual({ __typename: 'Unchanged', id: first.id, minDelaySeconds: 1 });
 

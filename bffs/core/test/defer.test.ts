@@ -71,16 +71,18 @@ describe('@defer through a BFF', () => {
     await inventory?.stop();
   });
 
-  test('Apollo Client 4 gets the primary part before the slow deferred reviews, and the whole equals the reply without @defer', async () => {
-    reviews.mode = 'slow';
-    reviews.delayMs = 400;
+  test('Apollo Client 4 gets the primary part while the deferred reviews are still held at their subgraph, and the whole equals the reply without @defer', async () => {
+    reviews.mode = 'held';
     const client = new ApolloClient({ link: new HttpLink({ uri: web.url }), cache: new InMemoryCache(), incrementalHandler: new Defer20220824Handler() });
     const seen: { hasReviews: boolean; dataState: string }[] = [];
-    const final = await new Promise<any>((resolve, reject) => {
+    let firstSeen!: () => void;
+    const first = new Promise<void>((resolve) => (firstSeen = resolve));
+    const final = new Promise<any>((resolve, reject) => {
       const subscription = client.watchQuery({ query: gql(DEFERRED), fetchPolicy: 'no-cache' }).subscribe({
         next: (result) => {
           if (!result.data) return;
           seen.push({ hasReviews: 'reviews' in ((result.data as any).product ?? {}), dataState: result.dataState });
+          firstSeen();
           if (result.dataState === 'complete') {
             subscription.unsubscribe();
             resolve(result.data);
@@ -89,14 +91,20 @@ describe('@defer through a BFF', () => {
         error: reject,
       });
     });
-    expect(seen[0]).toEqual({ hasReviews: false, dataState: 'streaming' });
+    // The reviews are released only once the client has shown the primary part: a primary part
+    // that waited for the deferred one would never arrive (a client reads a part when it sees the delimiter after it).
+    const guard = new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 20_000).unref());
+    expect(await Promise.race([first.then(() => 'primary part' as const), guard])).toBe('primary part');
+    expect(seen).toEqual([{ hasReviews: false, dataState: 'streaming' }]);
+    reviews.release();
+    const complete = await final;
     expect(seen.at(-1)).toEqual({ hasReviews: true, dataState: 'complete' });
 
     reviews.mode = 'pass';
     const whole = await client.query({ query: gql(WHOLE), fetchPolicy: 'no-cache' });
     expect(whole.error).toBeUndefined();
-    expect(final).toEqual(whole.data);
-    expect(final.product.reviews.nodes.length).toBeGreaterThan(0);
+    expect(complete).toEqual(whole.data);
+    expect(complete.product.reviews.nodes.length).toBeGreaterThan(0);
   });
 
   test('the reply is multipart/mixed in the 2022-08-24 format: the primary part, the deferred one at its path, then hasNext false', async () => {
@@ -108,6 +116,19 @@ describe('@defer through a BFF', () => {
     expect(parts[1]).toMatchObject({ hasNext: true, incremental: [{ path: ['product'], label: 'reviews', data: { ratingSummary: expect.any(Object), reviews: { nodes: expect.any(Array) } } }] });
     expect(parts.at(-1)).toEqual({ hasNext: false });
     expect(parts).toHaveLength(3);
+  });
+
+  test('a deferred named fragment, and a fragment spread inside a deferred one: parts, or one whole reply', async () => {
+    const query = `query Named { product(sku: "AUD-0001") { id ...Rating @defer(label: "rating") ... @defer { reviews(first: 2) { nodes { ...Review } } } } }
+      fragment Rating on Product { ratingSummary { count } }
+      fragment Review on Review { id rating }`;
+    const { contentType, parts } = await postMultipart(web, query);
+    expect(contentType).toContain('multipart/mixed');
+    expect(parts.at(-1)).toEqual({ hasNext: false });
+    const whole = await web.post({ query });
+    expect(whole.status).toBe(200);
+    expect(whole.body.errors).toBeUndefined();
+    expect(whole.body.data.product).toMatchObject({ ratingSummary: { count: expect.any(Number) }, reviews: { nodes: expect.any(Array) } });
   });
 
   test('@defer(if: $variable): parts when it is true, one reply when it is false', async () => {

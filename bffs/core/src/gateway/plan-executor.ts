@@ -152,7 +152,8 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       // Replies in one piece (a client that does not read parts, `@defer(if:)` false, deferred
       // fragments under several conditions, which the runner does not run in parts) run the
       // operation's plan without @defer: the plan a query without @defer would have.
-      const whole = view.queryPlanner.buildQueryPlan(planned.withoutDefer()).node as KitPlanNode | undefined;
+      // Apollo's withoutDefer refuses an operation that still has fragment spreads: expanded first.
+      const whole = view.queryPlanner.buildQueryPlan(planned.expandAllFragments().withoutDefer()).node as KitPlanNode | undefined;
       const inOnePiece = { definition, plan: { node: whole }, plannedBy: 'apollo' as const, operation, runnable: isRunnable(whole), shape, write };
       if (node.kind === 'Defer') return { ...inOnePiece, defer: compileDefer(node, operation) };
       if (node.kind === 'Condition' && node.ifClause?.kind === 'Defer' && !containsDefer(node.elseClause)) {

@@ -135,11 +135,15 @@ async function* withEnd(chunks: AsyncIterable<string>, ended: (() => void) | und
 const PART_HEADER = 'content-type: application/json; charset=utf-8\r\n\r\n';
 
 /**
- * The parts of an incremental reply in multipart/mixed framing (boundary "-"): each part
- * written as soon as it is known, after its delimiter; the close delimiter ends the body.
+ * The parts of an incremental reply in multipart/mixed framing (boundary "-"), as Apollo
+ * Server and Router write them: each part is followed at once by the next delimiter (the
+ * close delimiter after the last), because a reader hands a part on only when it sees the
+ * delimiter after it; a part whose delimiter waited for the next part would wait for it.
  */
 async function* multipart(first: string, later: AsyncIterable<string>): AsyncGenerator<string> {
-  yield `\r\n---\r\n${PART_HEADER}${first}`;
-  for await (const part of later) yield `\r\n---\r\n${PART_HEADER}${part}`;
-  yield '\r\n-----\r\n';
+  yield `\r\n---\r\n${PART_HEADER}${first}\r\n---\r\n`;
+  for await (const part of later) yield `${PART_HEADER}${part}\r\n---${part.startsWith(LAST_PART) ? '--' : ''}\r\n`;
 }
+
+/** How run-operation.ts writes the part that ends an incremental reply. */
+const LAST_PART = '{"hasNext":false';

@@ -7,9 +7,10 @@ import type { Socket } from 'node:net';
  * - `reset`: cuts the connection without answering (a crashed or unreachable subgraph);
  * - `hang`: never answers (a stuck subgraph; only a deadline gets the caller out);
  * - `unavailable`: answers 503;
- * - `slow`: forwards them after `delayMs` (requests that stay in flight for a while).
+ * - `slow`: forwards them after `delayMs` (requests that stay in flight for a while);
+ * - `held`: forwards them when the test calls `release()` (a reply that comes only when the test says).
  */
-export type FaultMode = 'pass' | 'reset' | 'hang' | 'unavailable' | 'slow';
+export type FaultMode = 'pass' | 'reset' | 'hang' | 'unavailable' | 'slow' | 'held';
 
 export interface FaultProxy {
   /** The proxy's /graphql URL, to use in place of the subgraph's. */
@@ -21,6 +22,8 @@ export interface FaultProxy {
   failNext(count: number, mode: Exclude<FaultMode, 'pass'>): void;
   /** Requests that reached the proxy, whatever happened to them. */
   requests(): number;
+  /** Forwards the requests `held` has kept, and passes the next ones. */
+  release(): void;
   stop(): Promise<void>;
 }
 
@@ -33,12 +36,17 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let received = 0;
   let oneOff: { count: number; mode: Exclude<FaultMode, 'pass'> } | undefined;
   const sockets = new Set<Socket>();
+  const held: (() => void)[] = [];
   const proxy: FaultProxy = {
     url: '',
     mode: 'pass',
     delayMs: 500,
     failNext: (count, mode) => (oneOff = { count, mode }),
     requests: () => received,
+    release: () => {
+      proxy.mode = 'pass';
+      for (const forwardHeld of held.splice(0)) forwardHeld();
+    },
     stop: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -72,6 +80,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         return req.resume();
       case 'slow':
         return void setTimeout(() => forward(req, res), proxy.delayMs);
+      case 'held':
+        return void held.push(() => forward(req, res));
       case 'unavailable':
         res.writeHead(503, { 'content-type': 'text/plain' });
         return res.end('down for maintenance');
