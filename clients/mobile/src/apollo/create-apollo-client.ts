@@ -1,5 +1,7 @@
 import { ApolloClient, ApolloLink, HttpLink } from '@apollo/client';
 import { BatchHttpLink } from '@apollo/client/link/batch-http';
+import { ClientAwarenessLink } from '@apollo/client/link/client-awareness';
+import { OperationTypeNode } from 'graphql';
 import { APP_IDENTITY } from '../app-identity';
 import { appAlertsLink, type AppAlerts } from './app-alerts-link';
 import { authLink } from './auth-link';
@@ -7,6 +9,7 @@ import { createCache } from './cache';
 import { documentIdFetch } from './document-id-fetch';
 import { hashOnlyLink } from './hash-only-link';
 import { idempotentRetryLink } from './retry-link';
+import { sseSubscriptionLink } from './sse-subscription-link';
 
 /** Same origin: the app's host proxies /graphql (and /auth/) to the mobile BFF. */
 const GRAPHQL_PATH = '/graphql';
@@ -34,10 +37,18 @@ export function createApolloClient(options: ApolloClientOptions): ApolloClient {
   // users, so their GETs are cached (Cache-Control: public) by the HTTP cache and any CDN on
   // the way, which a POST batch never is; and a batch is refused whole when one operation
   // is, so a public screen would fail with a private one.
-  const transport = ApolloLink.split(
+  const http = ApolloLink.split(
     (operation) => operation.getContext().batch === true,
     hashOnlyLink({ get: false }).concat(new BatchHttpLink({ uri: GRAPHQL_PATH, fetch: documentIdFetch, headers: JSON_ONLY, batchMax: MAX_BATCH_SIZE })),
     hashOnlyLink({ get: true }).concat(new HttpLink({ uri: GRAPHQL_PATH, fetch: documentIdFetch, headers: JSON_ONLY })),
+  );
+  // Subscriptions (the order screen's FollowOrder) stream over SSE from the same /graphql,
+  // by id like everything else; the HTTP links add the client name/version headers
+  // themselves, the SSE link takes them from ClientAwarenessLink.
+  const transport = ApolloLink.split(
+    (operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION,
+    ApolloLink.from([hashOnlyLink({ get: false }), new ClientAwarenessLink(), sseSubscriptionLink(GRAPHQL_PATH)]),
+    http,
   );
   return new ApolloClient({
     link: ApolloLink.from([appAlertsLink(options), authLink(options.accessToken), idempotentRetryLink(), transport]),

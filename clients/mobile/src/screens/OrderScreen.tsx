@@ -1,4 +1,4 @@
-import { useQuery } from '@apollo/client/react';
+import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
 import { ScrollView, StyleSheet, Text, View } from 'react-native';
 import { ErrorView } from '../components/ErrorView';
 import { Loading } from '../components/Loading';
@@ -6,15 +6,26 @@ import { Notice } from '../components/Notice';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { Thumbnail } from '../components/Thumbnail';
 import { formatDate, formatEnum } from '../format';
-import { OrderDetailDocument, type OrderDetailFieldsFragment } from '../gql/graphql';
+import { FollowOrderDocument, OrderDetailDocument, type OrderDetailFieldsFragment, type OrderStatus } from '../gql/graphql';
 import { useNavigation } from '../navigation/screen-stack';
 import { cardShadow, colors, radius, spacing, THUMBNAIL_DPR } from '../theme';
 
-/** One order with its lines (new in 1.2.0). A just-placed order comes from the cache: PlaceOrder returned all of it. */
+/** Statuses an order never leaves: nothing more to follow. */
+const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'CANCELLED'];
+
+/**
+ * One order with its lines (new in 1.2.0), its status followed live (1.3.0). A just-placed
+ * order comes from the cache: PlaceOrder returned all of it.
+ */
 export function OrderScreen({ orderId, placed = false }: { orderId: string; placed?: boolean }) {
   const navigation = useNavigation();
   const { data, error, refetch } = useQuery(OrderDetailDocument, { variables: { id: orderId, dpr: THUMBNAIL_DPR } });
   const order = data?.order;
+  // Each event is the order's id, status and cancelledAt, written over the cached order, so
+  // the screen below shows it; when the stream ends (the BFF ends it after a delivery or a
+  // cancellation) or fails, the cache keeps the last status it had. A delivered or
+  // cancelled order has nothing to follow.
+  const following = useSubscription(FollowOrderDocument, order && !FINAL_STATUSES.includes(order.status) ? { variables: { id: orderId } } : skipToken);
   return (
     <View style={styles.screen}>
       <ScreenHeader title={order?.number ?? 'Order'} onBack={navigation.back} />
@@ -22,6 +33,7 @@ export function OrderScreen({ orderId, placed = false }: { orderId: string; plac
         <ScrollView contentContainerStyle={styles.content}>
           {placed && <Text style={styles.thanks}>Thank you! Your order is placed.</Text>}
           <Summary order={order} />
+          {following.error && <Notice text="Live status updates stopped: the status shown may be out of date." />}
           <View style={styles.card}>
             {order.lines.map((line) => (
               <View key={line.lineNumber} style={styles.line}>
