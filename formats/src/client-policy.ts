@@ -82,6 +82,8 @@ export interface OperationLimits {
   maxTokens: number;
   /** Deferred fragments (`@defer`) in one operation, fragments expanded; 0: @defer is not allowed. */
   maxDeferredFragments: number;
+  /** Directives written in one document (`@include`, `@skip`, `@defer`, unknown ones too). */
+  maxDirectives: number;
   /** Subscriptions open at once on one connection (a WebSocket; an SSE stream holds one); 0: no subscriptions. */
   maxSubscriptionsPerConnection: number;
   /** Subscriptions one signed-in user (or one anonymous address) holds open at once, over all connections to one BFF replica. */
@@ -103,6 +105,7 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxRootFields: 15,
   maxTokens: 10_000,
   maxDeferredFragments: 4,
+  maxDirectives: 50,
   maxSubscriptionsPerConnection: 10,
   maxSubscriptionsPerUser: 20,
   maxCost: 50_000,

@@ -52,6 +52,10 @@ export enum ErrorCode {
   DEFER_NOT_ALLOWED = 'DEFER_NOT_ALLOWED',
   /** More deferred fragments (@defer) in one operation than allowed. */
   DEFER_LIMIT_EXCEEDED = 'DEFER_LIMIT_EXCEEDED',
+  /** More directives in one document than the client's policy allows. */
+  DIRECTIVE_LIMIT_EXCEEDED = 'DIRECTIVE_LIMIT_EXCEEDED',
+  /** The last error of a reply whose errors were more than a reply carries: says how many were left out. */
+  ERRORS_TRUNCATED = 'ERRORS_TRUNCATED',
   /** The operation is a subscription and this client's policy has none (limits.maxSubscriptionsPerConnection is 0). */
   SUBSCRIPTIONS_NOT_ALLOWED = 'SUBSCRIPTIONS_NOT_ALLOWED',
   /** More subscriptions open at once, on this connection or for this user, than the client's policy allows. */

@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PersistedQueryManifest } from '@bff/formats';
+import { mobileBff } from '@bff/mobile';
+import { REPO_ROOT } from '@bff/platform';
 import { webBff } from '@bff/web';
 import { dataset } from '@subgraphs/kit';
 import { createClient as createSseClient } from 'graphql-sse';
@@ -247,6 +252,36 @@ describe('subscriptions through a BFF', () => {
     await draining.server.stop();
     await expect(overSse.ended).resolves.toBe('complete');
     await expect(overWebSocket.ended).resolves.toBe('complete');
+  });
+
+  test('mobile subscribes with persisted operations only: its released FollowOrder over both transports, free text refused', async () => {
+    const mobile = await stack.bff(mobileBff, 'production');
+    const release = JSON.parse(readFileSync(resolve(REPO_ROOT, 'clients/mobile/releases/1.3.0.json'), 'utf8')) as PersistedQueryManifest;
+    const followOrder = release.operations.find((op) => op.type === 'subscription' && op.body.includes('orderStatusChanged'))!;
+    const app = { 'apollographql-client-name': 'mobile', 'apollographql-client-version': '1.3.0' };
+    const persisted = { extensions: { persistedQuery: { version: 1, sha256Hash: followOrder.id } } };
+    const id = await placeOrder();
+
+    const freeText = followOverSse(mobile, { ...buyer, ...app }, id);
+    expect(String(((await freeText.ended) as { error: unknown }).error)).toMatch(/PERSISTED_QUERY_REQUIRED|400/);
+
+    const sse = createSseClient({ url: mobile.url, headers: { ...buyer, ...app }, retryAttempts: 0 });
+    const overSse: Followed = { events: [], ended: undefined as never, stop: () => {} };
+    overSse.ended = new Promise((resolve) => {
+      overSse.stop = sse.subscribe({ query: undefined as unknown as string, variables: { id }, ...persisted }, { next: (event) => void overSse.events.push(event), error: (error) => resolve({ error }), complete: () => resolve('complete') });
+    });
+    const ws = track(createWsClient({ url: mobile.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: buyer.authorization, clientName: 'mobile', clientVersion: '1.3.0' } }));
+    const overWebSocket: Followed = { events: [], ended: undefined as never, stop: () => {} };
+    overWebSocket.ended = new Promise((resolve) => {
+      overWebSocket.stop = ws.subscribe({ query: '', variables: { id }, ...persisted }, { next: (event) => void overWebSocket.events.push(event), error: (error) => resolve({ error }), complete: () => resolve('complete') });
+    });
+    await Promise.all([delivered(overSse, 1), delivered(overWebSocket, 1)]);
+    await advance(id);
+    await advance(id);
+    for (const followed of [overSse, overWebSocket]) {
+      await expect(followed.ended).resolves.toBe('complete');
+      expect(followed.events.map((event) => event.data?.orderStatusChanged?.status)).toEqual(['PLACED', 'SHIPPED', 'DELIVERED']);
+    }
   });
 
   // Last: it stops the stack's orders subgraph.

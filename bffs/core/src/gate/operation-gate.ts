@@ -19,10 +19,12 @@ import { MaxAliasesRule } from '../limits/MaxAliasesRule';
 import { costLimitError } from '../limits/cost-limit';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxDeferredFragmentsRule } from '../limits/MaxDeferredFragmentsRule';
+import { MaxDirectivesRule } from '../limits/MaxDirectivesRule';
 import { MaxRootFieldsRule } from '../limits/MaxRootFieldsRule';
 import type { VerifiedUser } from '../auth/authenticator';
 import { sha256Hex, type OperationLimits } from '@bff/formats';
 import { MalformedRequestError, parseGraphQLRequest, type OperationRequest } from './graphql-request';
+import { MAX_ERRORS_PER_REPLY } from '../limits/error-cap';
 import { LruCache } from './lru-cache';
 import { NoIntrospectionRule } from './NoIntrospectionRule';
 import { operationToRun } from './operation-to-run';
@@ -119,6 +121,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     MaxAliasesRule(limits.maxAliases),
     MaxRootFieldsRule(limits.maxRootFields),
     MaxDeferredFragmentsRule(limits.maxDeferredFragments),
+    MaxDirectivesRule(limits.maxDirectives),
     LoneAnonymousOperationRule,
   ];
   const fullRules: ValidationRule[] = [...specifiedRules, ...(options.extraValidationRules ?? [])];
@@ -147,7 +150,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
   };
 
   const validated = (entry: Extract<Checked, { kind: 'parsed' }>): readonly GraphQLError[] => {
-    entry.validationErrors ??= validate(options.apiSchema, entry.document, fullRules).map((error) =>
+    entry.validationErrors ??= validate(options.apiSchema, entry.document, fullRules, { maxErrors: MAX_ERRORS_PER_REPLY }).map((error) =>
       new GraphQLError(options.suggestNames === false ? error.message.replace(/ ?Did you mean(.+?)\?$/, '') : error.message, {
         nodes: error.nodes,
         source: error.source,

@@ -3,6 +3,7 @@ import { ErrorCode, type RequestTelemetry } from '@bff/platform';
 import { GraphQLError, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
 import type { IncrementalItem } from '../gateway/defer-runner';
+import { capErrors } from '../limits/error-cap';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { CachePolicy } from './cache-policy';
 import type { BffContext } from './context';
@@ -178,13 +179,13 @@ function replyText(errors: GraphQLFormattedError[] | undefined, result: Executio
 /** Errors as the client gets them (a code each, masked at the BFF boundary); what is masked is logged in full with the request id. */
 function forClient(errors: readonly GraphQLError[] | undefined, telemetry: RequestTelemetry): GraphQLFormattedError[] | undefined {
   if (!errors) return undefined;
-  return errors.map((original) => {
+  return capErrors(errors.map((original) => {
     const error = withInputErrorCode(original);
     if (!isDeliberate(error.extensions?.code)) {
       telemetry.logger.error({ reqId: telemetry.id, err: error.originalError ?? error, path: error.path?.join('.'), code: error.extensions?.code }, 'unexpected error');
     }
     return formatError(error);
-  });
+  }));
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

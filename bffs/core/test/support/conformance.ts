@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, isObjectType, type GraphQLSchema } from 'graphql';
 import { dataset } from '@subgraphs/kit';
 import type { BffDefinition } from '../../src';
-import { queryOfDepth, queryOverDepth, queryWithAliases, queryWithCost, queryWithRootFields, queryWithTokens } from './limit-queries';
+import { queryOfDepth, queryOverDepth, queryWithAliases, queryWithCost, queryWithDirectives, queryWithRootFields, queryWithTokens } from './limit-queries';
 import { bearer, startTestStack, type TestBff, type TestStack } from './test-stack';
 import { clientFiles } from '@bff/formats';
 
@@ -79,6 +79,22 @@ export function describeBffConformance(definition: BffDefinition): void {
       test(`aliases ${limits.maxAliases}`, async () => {
         expectAccepted(await bff.post({ query: queryWithAliases(limits.maxAliases) }));
         expectRejected(await bff.post({ query: queryWithAliases(limits.maxAliases + 1) }), 'ALIAS_LIMIT_EXCEEDED', limits.maxAliases, limits.maxAliases + 1);
+      });
+
+      test(`directives ${limits.maxDirectives}`, async () => {
+        expectAccepted(await bff.post({ query: queryWithDirectives(limits.maxDirectives) }));
+        expectRejected(await bff.post({ query: queryWithDirectives(limits.maxDirectives + 1) }), 'DIRECTIVE_LIMIT_EXCEEDED', limits.maxDirectives, limits.maxDirectives + 1);
+      });
+
+      test('hundreds of unknown directives on one field are one error; errors past the cap are one more', async () => {
+        const overloaded = await bff.post({ query: `{ product(id: "p-0001") { id ${'@aa '.repeat(500)} } }` });
+        expect(overloaded.body.errors).toHaveLength(1);
+        expect(overloaded.body.errors[0].extensions.code).toBe('DIRECTIVE_LIMIT_EXCEEDED');
+        const unknownFields = Array.from({ length: 40 }, (_, i) => `nope${i}`).join(' ');
+        const many = await bff.post({ query: `{ product(id: "p-0001") { ${unknownFields} } }` });
+        expect(many.status).toBe(400);
+        expect(many.body.errors).toHaveLength(20);
+        expect(many.body.errors.at(-1).extensions).toMatchObject({ code: 'ERRORS_TRUNCATED', omitted: expect.any(Number) });
       });
 
       test(`root fields ${limits.maxRootFields}`, async () => {

@@ -41,6 +41,10 @@ function wrap(fields: string[], leaf: string): string {
 export const queryWithAliases = (aliases: number) =>
   `{ product(id: "p-0001") { ${Array.from({ length: aliases }, (_, i) => `a${i}: id`).join(' ')} } }`;
 
+/** Exactly `directives` directives: the same field, `@include`d, written that many times. */
+export const queryWithDirectives = (directives: number) =>
+  `{ product(id: "p-0001") { ${Array.from({ length: directives }, () => 'id @include(if: true)').join(' ')} } }`;
+
 /** `roots` root fields (each aliased, each costing 1). */
 export const queryWithRootFields = (roots: number) =>
   `{ ${Array.from({ length: roots }, (_, i) => `r${i}: product(id: "p-0001") { id }`).join(' ')} }`;
