@@ -22,6 +22,27 @@ export interface ClientPolicy {
   introspectionInProduction: boolean;
   /** How the BFF waits for subgraphs, and when it stops asking a failing one. */
   subgraphFetch: SubgraphFetchPolicy;
+  /** Cost budgets per caller and per app version; none: no rate limits. */
+  rateLimits?: RateLimitPolicy;
+}
+
+/**
+ * Token buckets charged by each operation's estimated cost (the same cost the `maxCost`
+ * limit measures), refilled continuously, each holding at most one minute's budget: a caller
+ * may spend a minute's budget at once, then what refills.
+ */
+export interface RateLimitPolicy {
+  /** Cost one anonymous caller (one address) may spend per minute. */
+  anonymousPerMinute: number;
+  /** Cost one signed-in user may spend per minute. */
+  userPerMinute: number;
+  /** Cost all callers of one app version (client name and version) may spend per minute together. */
+  appPerMinute: number;
+  /**
+   * Proxies in front of the BFF (addresses or CIDR ranges) whose `X-Forwarded-For` is
+   * believed for an anonymous caller's address; none: the connection's address is the caller's.
+   */
+  trustedProxies: readonly string[];
 }
 
 /**
@@ -114,6 +135,9 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxBodyBytes: 1024 * 1024,
 };
 
+/** An IPv4 or IPv6 address, with or without a prefix length. */
+const ADDRESS_OR_RANGE = /^(?:\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(?:\/\d{1,3})?)$/;
+
 /** Limits whose 0 turns a feature off rather than refusing everything. */
 const ZERO_TURNS_OFF = new Set<keyof OperationLimits>(['maxDeferredFragments', 'maxSubscriptionsPerConnection', 'maxSubscriptionsPerUser']);
 
@@ -185,7 +209,7 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
     Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '') ? (value as string[]) : fail(field, 'a list of names', value);
 
   const root = record(given, 'the policy');
-  only(root, '', ['name', 'defaultPort', 'contract', 'limits', 'persistedQueries', 'introspectionInProduction', 'subgraphFetch']);
+  only(root, '', ['name', 'defaultPort', 'contract', 'limits', 'persistedQueries', 'introspectionInProduction', 'subgraphFetch', 'rateLimits']);
   const policy: ClientPolicy = { ...DEFAULT_CLIENT_POLICY, limits: { ...DEFAULT_OPERATION_LIMITS }, subgraphFetch: { ...DEFAULT_SUBGRAPH_FETCH } };
 
   if (root.name !== undefined) {
@@ -243,6 +267,18 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
     } else {
       fail('persistedQueries.mode', '"automatic" or "safelist"', pq.mode);
     }
+  }
+  if (root.rateLimits !== undefined) {
+    const limits = record(root.rateLimits, 'rateLimits');
+    only(limits, 'rateLimits', ['anonymousPerMinute', 'userPerMinute', 'appPerMinute', 'trustedProxies']);
+    const proxies = limits.trustedProxies === undefined ? [] : strings(limits.trustedProxies, 'rateLimits.trustedProxies');
+    proxies.forEach((entry, i) => (ADDRESS_OR_RANGE.test(entry) ? entry : fail(`rateLimits.trustedProxies[${i}]`, 'an IP address or CIDR range such as 10.0.0.0/8', entry)));
+    policy.rateLimits = {
+      anonymousPerMinute: positiveInt(limits.anonymousPerMinute, 'rateLimits.anonymousPerMinute'),
+      userPerMinute: positiveInt(limits.userPerMinute, 'rateLimits.userPerMinute'),
+      appPerMinute: positiveInt(limits.appPerMinute, 'rateLimits.appPerMinute'),
+      trustedProxies: proxies,
+    };
   }
   if (root.introspectionInProduction !== undefined) policy.introspectionInProduction = boolean(root.introspectionInProduction, 'introspectionInProduction');
   if (root.subgraphFetch !== undefined) {

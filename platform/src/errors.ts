@@ -52,6 +52,8 @@ export enum ErrorCode {
   DEFER_NOT_ALLOWED = 'DEFER_NOT_ALLOWED',
   /** More deferred fragments (@defer) in one operation than allowed. */
   DEFER_LIMIT_EXCEEDED = 'DEFER_LIMIT_EXCEEDED',
+  /** The caller, or its app version, has spent its cost budget for now: 429 with Retry-After. */
+  RATE_LIMITED = 'RATE_LIMITED',
   /** More directives in one document than the client's policy allows. */
   DIRECTIVE_LIMIT_EXCEEDED = 'DIRECTIVE_LIMIT_EXCEEDED',
   /** The last error of a reply whose errors were more than a reply carries: says how many were left out. */

@@ -58,6 +58,8 @@ export function baseEnv(): Record<string, string | undefined> {
   // No request log lines: the bench keeps each child's output in its own process, which also
   // generates the load, and the anchors log nothing per request either.
   env.LOG_LEVEL = 'warn';
+  // One address sends the whole load: a caller's budget would be the bench's ceiling.
+  env.RATE_LIMITS = 'off';
   delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   return env;

@@ -25,6 +25,8 @@ export interface BffConfig {
   workers: number;
   /** `QUERY_PLANNER`: who plans for the kit's executor. */
   queryPlanner: 'apollo' | 'hive';
+  /** Whether the policy's rate limits apply (`RATE_LIMITS`). */
+  rateLimits: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface BffConfig {
  * for registry mode (with usage reports to it: `USAGE_REPORTING=off` to stop them,
  * `REGISTRY_USAGE_TOKEN`, `USAGE_REPORT_INTERVAL_MS`), `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
  * for one per CPU) for processes sharing the port, `QUERY_PLANNER` (`apollo`, or `hive` for
- * the Hive Router's planner behind the kit's executor).
+ * the Hive Router's planner behind the kit's executor), `RATE_LIMITS=off` to ignore the
+ * policy's rate limits (load tests).
  */
 export { readJwtConfig };
 
@@ -62,7 +65,15 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     redisUrl: readRedisUrl(env),
     workers: readWorkers(env),
     queryPlanner: readQueryPlanner(env),
+    rateLimits: readRateLimits(env),
   };
+}
+
+/** `RATE_LIMITS=off` turns the policy's rate limits off (load tests, benchmarks); on by default. */
+function readRateLimits(env: Record<string, string | undefined>): boolean {
+  const value = readString(env, 'RATE_LIMITS', 'on');
+  if (value !== 'on' && value !== 'off') throw new ConfigError(`RATE_LIMITS must be "on" or "off", got "${value}"`);
+  return value === 'on';
 }
 
 function readQueryPlanner(env: Record<string, string | undefined>): BffConfig['queryPlanner'] {

@@ -12,6 +12,8 @@ import { startUsageReporter } from './usage/usage-reporter';
 import { createBffServer } from './server/create-bff-server';
 import type { ApqStore } from './persisted/apq-store';
 import { sharedApqStore } from './persisted/redis-apq-store';
+import { redisTokenBuckets } from './rate-limits/redis-token-buckets';
+import type { TokenBuckets } from './rate-limits/token-buckets';
 import { connectRedis, redactedUrl } from './shared-state/redis-connection';
 import { clusterWorkerId, reportWorkerStarted, shouldForkWorkers, superviseWorkers } from './process/workers';
 
@@ -69,10 +71,13 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       return service.fail(`cannot read the supergraph ${supergraphFile}: ${(error as Error).message}`, 2);
     }
     let apqStore: ApqStore | undefined;
+    let rateLimitBuckets: TokenBuckets | false | undefined = config.rateLimits ? undefined : false;
     if (config.redisUrl) {
       const connection = await connectRedis(config.redisUrl, { log: service.log });
       service.onStop(() => connection.close());
       apqStore = sharedApqStore(connection.redis, definition.policy.name, { log: service.log });
+      // Budgets every replica shares; this replica's own while Redis cannot answer.
+      if (config.rateLimits) rateLimitBuckets = redisTokenBuckets(connection.redis, 'bff:rate:', service.log);
     }
     const usage = config.registryUrl && config.usageReporting ? new UsageRecorder({ client: definition.policy.name }) : undefined;
     const telemetry = ServiceTelemetry.fromConfig(client, telemetryConfig);
@@ -89,6 +94,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       devSignIn: config.mode === 'development' ? config.jwt : undefined,
       telemetry,
       queryPlanner: config.queryPlanner,
+      rateLimitBuckets,
     });
     if (usage && config.registryUrl && config.usageReporting) {
       const reporter = startUsageReporter({ recorder: usage, registryUrl: config.registryUrl, ...config.usageReporting, log: service.log, metrics: telemetry.metrics });

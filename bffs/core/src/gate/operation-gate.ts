@@ -16,7 +16,7 @@ import type { CostModel } from '../limits/cost-model';
 import { maxBatchSizeCheck } from '../limits/max-batch-size-check';
 import { maxTokensCheck } from '../limits/max-tokens-check';
 import { MaxAliasesRule } from '../limits/MaxAliasesRule';
-import { costLimitError } from '../limits/cost-limit';
+import { costCheck } from '../limits/cost-limit';
 import { MaxDepthRule } from '../limits/MaxDepthRule';
 import { MaxDeferredFragmentsRule } from '../limits/MaxDeferredFragmentsRule';
 import { MaxDirectivesRule } from '../limits/MaxDirectivesRule';
@@ -72,6 +72,8 @@ export interface AdmittedOperation {
   queryHash: string;
   document: DocumentNode;
   definition: OperationDefinitionNode;
+  /** Its estimated cost with these variables (what a rate limit charges). */
+  cost: number;
 }
 
 /**
@@ -174,7 +176,10 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     if (entry.kind === 'too-many-tokens') return refused(entry.rejection);
     if (entry.kind === 'syntax-error') return { failed: true, status: 400, errors: [entry.error], operationName: resolved.operationName };
     const { document } = entry;
-    const error = entry.limitError ?? costLimitError(options.apiSchema, document, { maxCost: limits.maxCost, defaultListSize: limits.defaultListSize, model: options.costModel, variables: resolved.variables });
+    const { cost, error: costError } = entry.limitError
+      ? { cost: 0 }
+      : costCheck(options.apiSchema, document, { maxCost: limits.maxCost, defaultListSize: limits.defaultListSize, model: options.costModel, variables: resolved.variables });
+    const error = entry.limitError ?? costError;
     if (error) {
       const { code, limit, measured } = error.extensions as { code: ErrorCode; limit?: number; measured?: number };
       return refused(rejection(400, code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message, { details: { limit, measured } }), document);
@@ -188,7 +193,7 @@ export function createOperationGate(options: OperationGateOptions): OperationGat
     // Registered only now: an APQ hash never names a text that could not run.
     if (persisted.register) await options.register(persisted.register, query);
     entry.queryHash ??= sha256Hex(query);
-    return { request: resolved, query, queryHash: entry.queryHash, document, definition };
+    return { request: resolved, query, queryHash: entry.queryHash, document, definition, cost };
   };
 
   return async (request, caller) => {

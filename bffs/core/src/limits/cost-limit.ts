@@ -45,16 +45,19 @@ interface SizedFields {
  *
  * The gate checks it on every request (the cost depends on the variables), so it walks the
  * document itself rather than as a graphql-js validation rule, which would build a TypeInfo
- * and a visitor per call. Returns the error of the first operation over the limit, if any.
+ * and a visitor per call. Returns the highest cost of the document's operations (what a rate
+ * limit charges), and the error of the first operation over the limit, if any.
  */
-export function costLimitError(schema: GraphQLSchema, document: DocumentNode, options: CostOptions): GraphQLError | undefined {
+export function costCheck(schema: GraphQLSchema, document: DocumentNode, options: CostOptions): { cost: number; error?: GraphQLError } {
   const fragments = fragmentsOf(document);
+  let cost = 0;
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     const measured = Math.round(operationCost(schema, definition, fragments, options));
-    if (measured > options.maxCost) return limitExceeded(ErrorCode.COST_LIMIT_EXCEEDED, 'Estimated cost', 'maxCost', options.maxCost, measured);
+    if (measured > options.maxCost) return { cost: measured, error: limitExceeded(ErrorCode.COST_LIMIT_EXCEEDED, 'Estimated cost', 'maxCost', options.maxCost, measured) };
+    cost = Math.max(cost, measured);
   }
-  return undefined;
+  return { cost };
 }
 
 export function operationCost(

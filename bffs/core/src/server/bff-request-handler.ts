@@ -1,12 +1,14 @@
-import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import type { GraphQLRequestHandler } from '@bff/platform';
+import type { IncomingMessage } from 'node:http';
+import { HeaderMap, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLRequestHandler, Rejection, RequestTelemetry } from '@bff/platform';
 import type { ClientPolicy } from '@bff/formats';
-import type { Authenticator } from '../auth/authenticator';
+import type { Authenticator, VerifiedUser } from '../auth/authenticator';
 import type { BffMode } from '../bff-mode';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { ErrorCode, rejection } from '@bff/platform';
 import { APPLICATION_JSON, CSRF_PREFLIGHT_HEADERS, EVENT_STREAM, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
-import type { AdmittedOperation, FailedOperation } from '../gate/operation-gate';
+import type { AdmittedOperation, FailedOperation, GateOutcome } from '../gate/operation-gate';
+import type { RateLimiter } from '../rate-limits/rate-limiter';
 import { eventStream } from '../subscriptions/event-stream';
 import { startSubscription, type SubscriptionReplica } from '../subscriptions/start-subscription';
 import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
@@ -32,6 +34,8 @@ export interface BffRequestHandlerOptions {
   usage?: UsageRecorder;
   /** The subscriptions open on this replica, within the policy's limits. */
   subscriptions: SubscriptionReplica;
+  /** Charges each request's cost to its caller's and app's budgets (the policy's rateLimits); none: no rate limits. */
+  rateLimiter?: RateLimiter;
 }
 
 // Clients (not browsers) identify themselves with the client-name header, which also proves
@@ -57,47 +61,80 @@ export function createBffRequestHandler(options: BffRequestHandlerOptions): Grap
     const admitted = await state.gate(request, caller);
     if ('rejected' in admitted) return admitted;
 
-    const context = contextFromRequest(req, caller, telemetry, options.policy.name);
-    if (preconditions.eventStream || admitted.operations.some(isSubscription)) {
-      // GraphQL over SSE (graphql-sse's distinct connections mode): one operation per stream.
-      const [operation] = admitted.operations;
-      if (admitted.batch || !preconditions.eventStream || !operation) {
-        return rejection(400, ErrorCode.STREAMING_TRANSPORT_REQUIRED, 'Subscriptions are served one per request over GraphQL over SSE (Accept: text/event-stream), or over GraphQL over WebSocket (graphql-transport-ws) at this URL.');
-      }
-      if (!isSubscription(operation)) {
-        const answer = await runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema });
-        return answer.status >= 400 ? wholeReply(answer) : eventStreamReply(eventStream(once(answer.body.trimEnd())));
-      }
-      const started = await startSubscription(options.subscriptions, { operation, caller, connection: req.socket, address: req.socket.remoteAddress, execute, context, request, apiSchema: state.apiSchema });
-      if ('rejected' in started) return started;
-      // Nothing to stream (a variable that does not coerce): answered like any request.
-      if (!('stop' in started)) return wholeReply(started);
-      // The client going away ends the subscription at its subgraph.
-      const stop = () => started.stop();
-      req.socket.once('close', stop);
-      return eventStreamReply(eventStream(started.events), () => req.socket.off('close', stop));
+    // The request's cost is charged to its caller's and its app's budgets before anything runs.
+    let budget: Record<string, string> | undefined;
+    if (options.rateLimiter) {
+      const cost = admitted.operations.reduce((sum, operation) => sum + ('failed' in operation ? 0 : operation.cost), 0);
+      const charged = await options.rateLimiter.charge(caller, req, cost);
+      if ('rejected' in charged) return charged;
+      budget = charged.headers;
     }
-    // @defer is answered in parts to a single operation whose caller reads multipart/mixed; a batch gets whole replies.
-    const incremental: IncrementalDelivery | undefined = preconditions.incremental && !admitted.batch ? { stopped: () => req.socket?.destroyed === true } : undefined;
-    const answers = await Promise.all(
-      admitted.operations.map((operation) => runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema, incremental })),
-    );
-    const headers = new HeaderMap([['content-type', preconditions.contentType]]);
-    if (!admitted.batch) {
-      const [answer] = answers;
-      if (answer!.parts) {
-        headers.set('content-type', MULTIPART_DEFER);
-        headers.set('cache-control', answer!.cacheControl);
-        return { status: answer!.status, headers, body: { kind: 'chunked', asyncIterator: multipart(answer!.body, answer!.parts) } } satisfies HTTPGraphQLResponse;
-      }
-      headers.set('cache-control', answer!.cacheControl);
-      return { status: answer!.status, headers, body: { kind: 'complete', string: answer!.body } } satisfies HTTPGraphQLResponse;
-    }
-    // A batch is a POST: never reusable. Its status is the worst of its operations'.
-    headers.set('cache-control', 'no-store');
-    const status = Math.max(...answers.map((a) => a.status));
-    return { status, headers, body: { kind: 'complete', string: `[${answers.map((a) => a.body).join(',')}]` } } satisfies HTTPGraphQLResponse;
+    const reply = await answer({ options, request, req, telemetry, caller, preconditions, state, execute, admitted });
+    return budget ? withHeaders(reply, budget) : reply;
   };
+}
+
+interface Admitted {
+  options: BffRequestHandlerOptions;
+  request: HTTPGraphQLRequest;
+  req: IncomingMessage;
+  telemetry: RequestTelemetry;
+  caller: VerifiedUser | null;
+  preconditions: { contentType: string; incremental: boolean; eventStream: boolean };
+  state: Serving['state'];
+  execute: Serving['execute'];
+  admitted: Extract<GateOutcome, { batch: boolean }>;
+}
+
+/** What the gate admitted, run and answered: as parts (@defer), a stream (SSE), a batch, or one reply. */
+async function answer({ options, request, req, telemetry, caller, preconditions, state, execute, admitted }: Admitted): Promise<HTTPGraphQLResponse | Rejection> {
+  const context = contextFromRequest(req, caller, telemetry, options.policy.name);
+  if (preconditions.eventStream || admitted.operations.some(isSubscription)) {
+    // GraphQL over SSE (graphql-sse's distinct connections mode): one operation per stream.
+    const [operation] = admitted.operations;
+    if (admitted.batch || !preconditions.eventStream || !operation) {
+      return rejection(400, ErrorCode.STREAMING_TRANSPORT_REQUIRED, 'Subscriptions are served one per request over GraphQL over SSE (Accept: text/event-stream), or over GraphQL over WebSocket (graphql-transport-ws) at this URL.');
+    }
+    if (!isSubscription(operation)) {
+      const answer = await runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema });
+      return answer.status >= 400 ? wholeReply(answer) : eventStreamReply(eventStream(once(answer.body.trimEnd())));
+    }
+    const started = await startSubscription(options.subscriptions, { operation, caller, connection: req.socket, address: req.socket.remoteAddress, execute, context, request, apiSchema: state.apiSchema });
+    if ('rejected' in started) return started;
+    // Nothing to stream (a variable that does not coerce): answered like any request.
+    if (!('stop' in started)) return wholeReply(started);
+    // The client going away ends the subscription at its subgraph.
+    const stop = () => started.stop();
+    req.socket.once('close', stop);
+    return eventStreamReply(eventStream(started.events), () => req.socket.off('close', stop));
+  }
+  // @defer is answered in parts to a single operation whose caller reads multipart/mixed; a batch gets whole replies.
+  const incremental: IncrementalDelivery | undefined = preconditions.incremental && !admitted.batch ? { stopped: () => req.socket?.destroyed === true } : undefined;
+  const answers = await Promise.all(
+    admitted.operations.map((operation) => runOperation(operation, { execute, context, request, usage: options.usage, apiSchema: state.apiSchema, incremental })),
+  );
+  const headers = new HeaderMap([['content-type', preconditions.contentType]]);
+  if (!admitted.batch) {
+    const [answer] = answers;
+    if (answer!.parts) {
+      headers.set('content-type', MULTIPART_DEFER);
+      headers.set('cache-control', answer!.cacheControl);
+      return { status: answer!.status, headers, body: { kind: 'chunked', asyncIterator: multipart(answer!.body, answer!.parts) } } satisfies HTTPGraphQLResponse;
+    }
+    headers.set('cache-control', answer!.cacheControl);
+    return { status: answer!.status, headers, body: { kind: 'complete', string: answer!.body } } satisfies HTTPGraphQLResponse;
+  }
+  // A batch is a POST: never reusable. Its status is the worst of its operations'.
+  headers.set('cache-control', 'no-store');
+  const status = Math.max(...answers.map((a) => a.status));
+  return { status, headers, body: { kind: 'complete', string: `[${answers.map((a) => a.body).join(',')}]` } } satisfies HTTPGraphQLResponse;
+}
+
+/** A reply or refusal with the caller's budget in its headers. */
+function withHeaders(reply: HTTPGraphQLResponse | Rejection, headers: Record<string, string>): HTTPGraphQLResponse | Rejection {
+  if ('rejected' in reply) return { ...reply, headers: { ...reply.headers, ...headers } };
+  for (const [name, value] of Object.entries(headers)) reply.headers.set(name, value);
+  return reply;
 }
 
 function isSubscription(operation: AdmittedOperation | FailedOperation): operation is AdmittedOperation {

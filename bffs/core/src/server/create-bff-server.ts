@@ -14,6 +14,8 @@ import type { OperationExecutor } from './run-operation';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { registeredOperationNames } from './registered-operations';
 import { buildSupergraphState, type SupergraphState } from './supergraph-state';
+import { createRateLimiter } from '../rate-limits/rate-limiter';
+import { memoryTokenBuckets, type TokenBuckets } from '../rate-limits/token-buckets';
 import { OpenSubscriptions } from '../subscriptions/open-subscriptions';
 import { attachWebSocketTransport } from '../subscriptions/websocket-transport';
 
@@ -49,6 +51,12 @@ export interface BffServerOptions {
   telemetry?: ServiceTelemetry;
   /** Counts the operations that ran, for the registry's usage reports (`usage/`). @default none */
   usage?: UsageRecorder;
+  /**
+   * Where the policy's rate-limit budgets are kept (`redisTokenBuckets`: shared by every
+   * replica); `false`: no rate limits whatever the policy says (`RATE_LIMITS=off`, load tests).
+   * @default this process's memory
+   */
+  rateLimitBuckets?: TokenBuckets | false;
 }
 
 export interface BffServer {
@@ -94,6 +102,10 @@ export function createBffServer(options: BffServerOptions): BffServer {
   telemetry.metrics.gauge('bff_open_subscriptions', 'Subscriptions open on this replica (both transports).', () => openSubscriptions.size());
   const subscriptions = { open: openSubscriptions, metrics, usage: options.usage, current: () => serving.state };
   const authenticate = options.authenticate ?? createAuthenticator(DEVELOPMENT_JWT);
+  const rateLimiter =
+    options.policy.rateLimits && options.rateLimitBuckets !== false
+      ? createRateLimiter(options.policy.rateLimits, options.policy.name, options.rateLimitBuckets ?? memoryTokenBuckets())
+      : undefined;
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
     handle: createBffRequestHandler({
@@ -103,13 +115,14 @@ export function createBffServer(options: BffServerOptions): BffServer {
       authenticate,
       usage: options.usage,
       subscriptions,
+      rateLimiter,
     }),
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
     telemetry,
     isReady: async () => (gateway.loaded() ? serving.state.readiness() : { ready: false, status: 'starting' }),
   });
-  const webSockets = attachWebSocketTransport({ http, clientName: options.policy.name, serving: () => serving, authenticate, subscriptions, telemetry });
+  const webSockets = attachWebSocketTransport({ http, clientName: options.policy.name, serving: () => serving, authenticate, subscriptions, telemetry, rateLimiter });
   let swapping = Promise.resolve();
   let stopped: Promise<void> | undefined;
   return {

@@ -10,6 +10,7 @@ import type { Authenticator, VerifiedUser } from '../auth/authenticator';
 import { contextFromRequest, CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../server/context';
 import { runOperation } from '../server/run-operation';
 import type { Serving } from '../server/bff-request-handler';
+import type { RateLimiter } from '../rate-limits/rate-limiter';
 import { startSubscription, type SubscriptionReplica } from './start-subscription';
 
 /** WebSocket close code of a server going away (RFC 6455): the client may connect again, elsewhere. */
@@ -24,6 +25,8 @@ export interface WebSocketTransportOptions {
   authenticate: Authenticator;
   subscriptions: SubscriptionReplica;
   telemetry: ServiceTelemetry;
+  /** Charges each operation's cost, as for HTTP requests. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface WebSocketTransport {
@@ -78,6 +81,10 @@ export function attachWebSocketTransport(options: WebSocketTransportOptions): We
         const [operation] = admitted.operations;
         if (!operation) return [refusalError({ status: 400, code: ErrorCode.BAD_REQUEST, message: 'No operation.' })];
         if ('failed' in operation) return operation.errors;
+        if (options.rateLimiter) {
+          const charged = await options.rateLimiter.charge(caller, upgrade, operation.cost);
+          if ('rejected' in charged) return [refusalError(charged)];
+        }
         const telemetry = options.telemetry.begin(upgrade);
         const context = contextFromRequest(upgrade, caller, telemetry, options.clientName);
         const prepared: Prepared = {};

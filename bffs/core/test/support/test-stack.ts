@@ -23,7 +23,11 @@ export interface TestStack {
   subgraphs: Record<string, TestSubgraph>;
   /** Each subgraph's /graphql URL, by name. */
   subgraphUrls: Readonly<Record<string, string>>;
-  /** A BFF over the stack; `options` override the server's (e.g. route a subgraph through a proxy). */
+  /**
+   * A BFF over the stack; `options` override the server's (e.g. route a subgraph through a
+   * proxy). Without rate limits unless `options.rateLimitBuckets` says where to keep them:
+   * tests send many requests from one address, and the rate-limit tests set their own.
+   */
   bff(definition: BffDefinition, mode?: BffMode, options?: Partial<BffServerOptions>): Promise<TestBff>;
   stop(): Promise<void>;
 }
@@ -61,6 +65,7 @@ export async function startTestStack(
         supergraphSdl: readFileSync(checkedInSupergraph(definition.policy.name), 'utf8'),
         subgraphUrls,
         mode,
+        rateLimitBuckets: false,
         ...options,
       });
       bffs.push(server);
