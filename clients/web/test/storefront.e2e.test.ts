@@ -1,8 +1,8 @@
-import { startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
+import { bearer, startTestStack, type TestBff, type TestStack } from '@bff/core/testing';
 import { describeWithBrowser } from '@bff/platform/testing';
 import { openClientInBrowser, type ClientInBrowser } from '@bff/tools/testing';
 import { webBff } from '@bff/web';
-import type { Page, Request } from 'playwright-core';
+import type { Page, Request, Route } from 'playwright-core';
 
 /**
  * The storefront in Chromium, built as `npm start` builds it, served as `npm start` serves
@@ -32,6 +32,44 @@ describeWithBrowser('storefront in Chromium', () => {
   /** Stock of a product as the BFF tells it, to see what an order and its cancellation did. */
   const available = async (sku: string): Promise<number> => (await bff.post({ query: `{ product(sku: "${sku}") { stock { available } } }` })).body.data.product.stock.available;
 
+  /** The signed-in visitor's headers, with the token the page keeps. */
+  const visitor = async () => ({ authorization: `Bearer ${await page.evaluate<string>("JSON.parse(sessionStorage.getItem('storefront.session')).token")}` });
+
+  /** Signs the visitor in (the first seeded user, as the checkout does) unless someone is: the page's "My orders" sends an anonymous visitor to sign in. */
+  const signIn = async () => {
+    await page.goto(`${siteUrl}/orders`);
+    const signInPage = page.getByRole('heading', { name: 'Sign in' });
+    const myOrders = page.getByRole('heading', { name: 'My orders' });
+    await signInPage.or(myOrders).waitFor();
+    if (await myOrders.isVisible()) return;
+    await page.locator('.sign-in .users button').first().click();
+    await myOrders.waitFor();
+  };
+
+  /** An order of the signed-in visitor (signing in first if nobody is), placed through the BFF: one unit of a product in stock. */
+  const placeOrder = async (): Promise<string> => {
+    await signIn();
+    const products = (await bff.post({ query: '{ products(first: 20) { nodes { id stock { available } } } }' })).body.data.products.nodes;
+    const productId = products.find((p: { stock: { available: number } }) => p.stock.available > 2).id;
+    const input = { idempotencyKey: `e2e-follow-${Date.now()}-${Math.random()}`, lines: [{ productId, quantity: 1 }] };
+    const placed = await bff.post({ query: 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', variables: { input } }, await visitor());
+    expect(placed.body.errors).toBeUndefined();
+    return placed.body.data.placeOrder.id;
+  };
+
+  /** Fulfilment staff move the order on (PLACED -> SHIPPED -> DELIVERED), at the BFF, as the staff's tools would. */
+  const advance = async (id: string): Promise<string> => {
+    const moved = await bff.post({ query: 'mutation ($id: ID!) { advanceOrder(id: $id) { status } }', variables: { id } }, await bearer('staff-web-e2e', ['orders:fulfil']));
+    expect(moved.body.errors).toBeUndefined();
+    return moved.body.data.advanceOrder.status;
+  };
+
+  const statusShown = (status: string) => page.getByTestId('order-status').filter({ hasText: status }).waitFor();
+
+  /** The page's FollowOrder subscription requests for one order (GraphQL over SSE: a POST that accepts text/event-stream). */
+  const isFollowing = (request: Request, id: string) =>
+    request.method() === 'POST' && request.headers()['accept'] === 'text/event-stream' && (request.postData() ?? '').includes(`"id":"${id}"`);
+
   test('browse, search, open a product, add it to the cart, sign in, check out, see the order, cancel it', async () => {
     await page.goto(siteUrl);
     await page.getByRole('heading', { name: 'Featured' }).waitFor();
@@ -55,6 +93,8 @@ describeWithBrowser('storefront in Chromium', () => {
     await page.getByRole('heading', { name: `Results for “${product.name}”` }).waitFor();
     await page.locator('.grid .tile a', { hasText: product.name }).first().click();
     await page.getByRole('heading', { level: 1, name: product.name }).waitFor();
+    // The title is set once the page has rendered (an effect), a moment after the heading shows.
+    await page.waitForFunction((title) => (globalThis as unknown as { document: { title: string } }).document.title === title, product.seo.title);
     expect(await page.title()).toBe(product.seo.title);
     expect(await page.locator('.gallery img').first().getAttribute('srcset')).toMatch(/\d+w/);
     await page.locator('.review').first().waitFor();
@@ -109,8 +149,7 @@ describeWithBrowser('storefront in Chromium', () => {
   });
 
   test('a checkout whose reply was lost is sent again with the same key and makes one order', async () => {
-    const token = await page.evaluate<string>("JSON.parse(sessionStorage.getItem('storefront.session')).token");
-    const myOrders = async () => (await bff.post({ query: '{ myOrders(first: 50) { nodes { number } } }' }, { authorization: `Bearer ${token}` })).body.data.myOrders.nodes.length;
+    const myOrders = async () => (await bff.post({ query: '{ myOrders(first: 50) { nodes { number } } }' }, await visitor())).body.data.myOrders.nodes.length;
     const ordersBefore = await myOrders();
     await page.goto(`${siteUrl}/p/AUD-0002`);
     await page.getByRole('button', { name: 'Add to cart' }).click();
@@ -128,6 +167,86 @@ describeWithBrowser('storefront in Chromium', () => {
     await page.unroute('**/graphql');
     expect(sent).toBe(2);
     expect(await myOrders()).toBe(ordersBefore + 1);
+  });
+
+  test('the order page follows its order: shipped, then delivered by staff, each shown as it happens, without a reload', async () => {
+    const id = await placeOrder();
+    await page.goto(`${siteUrl}/orders/${id}`);
+    await statusShown('Placed');
+    // Gone if the page reloads.
+    await page.evaluate('window.__sameDocument = true');
+
+    expect(await advance(id)).toBe('SHIPPED');
+    await statusShown('Shipped');
+    expect(await page.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    expect(await advance(id)).toBe('DELIVERED');
+    await statusShown('Delivered');
+    await page.screenshot({ path: `${shots}/order-delivered.png` });
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+
+    // One subscription over SSE on the page's origin: the query text, the visitor's token and the app's name and version.
+    const follows = graphqlRequests.filter((request) => isFollowing(request, id));
+    expect(follows).toHaveLength(1);
+    const headers = await follows[0]!.allHeaders();
+    expect(headers.authorization).toBe((await visitor()).authorization);
+    expect(headers['apollographql-client-name']).toBe('web-storefront');
+    expect(headers['apollographql-client-version']).toMatch(/^\d+\.\d+\.\d+$/);
+    const body = JSON.parse(follows[0]!.postData()!);
+    expect(body).toMatchObject({ operationName: 'FollowOrder', variables: { id } });
+    expect(body.query).toMatch(/^subscription FollowOrder\b/);
+    expect(body.extensions?.persistedQuery).toBeUndefined();
+
+    // A delivered order does not change any more: opened again, the page does not follow it.
+    await page.reload();
+    await statusShown('Delivered');
+    expect(graphqlRequests.filter((request) => isFollowing(request, id))).toHaveLength(1);
+  });
+
+  /**
+   * Runs `steps` with the page's first FollowOrder subscription for the order answered by `reply`
+   * instead of the BFF (the ones after reach the BFF); returns how many the page opened.
+   */
+  const withFirstFollowAnswered = async (id: string, reply: Parameters<Route['fulfill']>[0], steps: () => Promise<void>): Promise<number> => {
+    let opened = 0;
+    await page.route('**/graphql', async (route) => {
+      if (!isFollowing(route.request(), id) || opened++ > 0) return route.fallback();
+      await route.fulfill(reply);
+    });
+    try {
+      await steps();
+    } finally {
+      await page.unroute('**/graphql');
+    }
+    return opened;
+  };
+
+  test('a subscription the BFF refuses shows the error notice over the order, and "Try again" follows the order again', async () => {
+    const id = await placeOrder();
+    const refusal = { errors: [{ message: 'busy', extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+    const opened = await withFirstFollowAnswered(id, { status: 503, contentType: 'application/json', body: JSON.stringify(refusal) }, async () => {
+      await page.goto(`${siteUrl}/orders/${id}`);
+      await page.getByRole('alert').getByText('SERVICE_UNAVAILABLE').waitFor();
+      await statusShown('Placed');
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByRole('alert').waitFor({ state: 'detached' });
+      expect(await advance(id)).toBe('SHIPPED');
+      await statusShown('Shipped');
+    });
+    expect(opened).toBe(2);
+  });
+
+  test('a subscription that ends while the order can still change (a BFF that drains) is opened again', async () => {
+    const id = await placeOrder();
+    // The first subscription gets the order as it is, then `complete`, as a draining BFF ends it.
+    const event = { data: { orderStatusChanged: { __typename: 'Order', id, status: 'PLACED', cancelledAt: null } } };
+    const drained = `event: next\ndata: ${JSON.stringify(event)}\n\nevent: complete\ndata:\n\n`;
+    const opened = await withFirstFollowAnswered(id, { status: 200, contentType: 'text/event-stream', body: drained }, async () => {
+      await page.goto(`${siteUrl}/orders/${id}`);
+      await statusShown('Placed');
+      expect(await advance(id)).toBe('SHIPPED');
+      await statusShown('Shipped');
+    });
+    expect(opened).toBe(2);
   });
 
   test('queries go as automatic persisted queries over GET, with the client name and version', async () => {

@@ -3,8 +3,10 @@ import { Defer20220824Handler } from '@apollo/client/incremental';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { OperationTypeNode } from 'graphql';
 import { session } from '../state/session';
 import { classifyError } from './error-kinds';
+import { createSseLink } from './sse-link';
 import { typePolicies } from './type-policies';
 
 /** The web BFF, on this page's own origin (the storefront's server passes /graphql through). */
@@ -23,7 +25,8 @@ async function sha256(text: string): Promise<string> {
  * - the client name and version headers, so the BFF's metrics tell this app's releases apart;
  * - the visitor's token, when signed in; a 401 signs the visitor out (the page then offers sign-in);
  * - `@defer` read in parts: an operation with it asks for `multipart/mixed` and the BFF answers in
- *   the 2022-08-24 format (Apollo Router's), the primary part first, then each deferred fragment.
+ *   the 2022-08-24 format (Apollo Router's), the primary part first, then each deferred fragment;
+ * - subscriptions over GraphQL over SSE (`sse-link.ts`), with the same token and headers.
  */
 export function createApolloClient(onSignInNeeded: () => void): ApolloClient {
   const auth = new SetContextLink((prevContext) => {
@@ -42,7 +45,11 @@ export function createApolloClient(onSignInNeeded: () => void): ApolloClient {
   // A GET is a "simple" request a cross-site page could send; this header proves a script sent it (the BFF's CSRF rule).
   const http = new HttpLink({ uri: GRAPHQL_PATH, headers: { 'apollo-require-preflight': 'true' } });
   return new ApolloClient({
-    link: ApolloLink.from([signOutOn401, auth, ...persisted, http]),
+    link: ApolloLink.from([
+      signOutOn401,
+      auth,
+      ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, createSseLink(GRAPHQL_PATH), ApolloLink.from([...persisted, http])),
+    ]),
     cache: new InMemoryCache({ typePolicies }),
     incrementalHandler: new Defer20220824Handler(),
     clientAwareness: { name: 'web-storefront', version: __APP_VERSION__ },

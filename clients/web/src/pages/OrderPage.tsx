@@ -1,10 +1,10 @@
-import { useMutation, useQuery } from '@apollo/client/react';
-import { useState } from 'react';
+import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
+import { useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { RequireSignIn } from '../components/RequireSignIn';
 import { useDocumentTitle } from '../components/useDocumentTitle';
-import { CancelOrderDocument, OrderDetailDocument, type OrderStatus } from '../gql/graphql';
+import { CancelOrderDocument, FollowOrderDocument, OrderDetailDocument, type OrderStatus } from '../gql/graphql';
 import { NotFoundPage } from './NotFoundPage';
 
 export function OrderPage() {
@@ -23,7 +23,34 @@ export function StatusBadge({ status }: { status: OrderStatus }) {
   );
 }
 
-/** One order, line by line; an order that has not shipped can be cancelled here. */
+/** Statuses an order can still move on from; a delivered or cancelled order stays as it is. */
+const CHANGING: readonly OrderStatus[] = ['PLACED', 'SHIPPED'];
+
+/**
+ * Follows an order that can still change (FollowOrder, over SSE): the order as it is, then each
+ * change of its status. Each event updates the cached Order by its id, so whatever shows the
+ * order moves on without a reload, and keeps the last status once the subscription ends (the
+ * order delivered or cancelled). A subscription that ends while the order can still change (a
+ * BFF that drains ends its subscriptions) is opened again, once it has delivered something, so
+ * a refusal does not loop; an error is the caller's to show.
+ */
+function useFollowOrder(id: string, status: OrderStatus | undefined) {
+  const lastStatus = useRef<OrderStatus>(undefined);
+  const following = useSubscription(FollowOrderDocument, {
+    variables: { id },
+    skip: !status || !CHANGING.includes(status),
+    onData: ({ data }) => void (lastStatus.current = data.data?.orderStatusChanged.status),
+    onError: () => void (lastStatus.current = undefined),
+    onComplete: () => {
+      const last = lastStatus.current;
+      lastStatus.current = undefined;
+      if (last && CHANGING.includes(last)) following.restart();
+    },
+  });
+  return following;
+}
+
+/** One order, line by line, its status followed live; an order that has not shipped can be cancelled here. */
 function Order() {
   const { id = '' } = useParams();
   const [params] = useSearchParams();
@@ -32,6 +59,7 @@ function Order() {
   const [cancelOrder, cancelling] = useMutation(CancelOrderDocument, { errorPolicy: 'none', refetchQueries: ['MyOrders', 'ProductPage'] });
   const [cancelFailure, setCancelFailure] = useState<unknown>();
   const order = data?.order;
+  const following = useFollowOrder(id, order?.status);
   useDocumentTitle(order ? `Order ${order.number} · Storefront` : undefined);
   if (loading && !data) return <p className="loading">Loading…</p>;
   if (!data) return <ErrorNotice error={error} retry={() => void refetch()} />;
@@ -60,6 +88,7 @@ function Order() {
         Placed {new Date(order.placedAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
         {order.cancelledAt && `, cancelled ${new Date(order.cancelledAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}`}
       </p>
+      {following.error && <ErrorNotice error={following.error} retry={() => following.restart()} />}
       <table className="cart">
         <thead>
           <tr>
