@@ -64,6 +64,14 @@ export interface SubgraphFetchPolicy {
    * share one request. Mutations never do. @default false
    */
   dedupeInFlight?: boolean;
+  /**
+   * Fetches in flight at once to one subgraph from this BFF (its bulkhead); past it a fetch
+   * waits in a queue of `maxQueued` for at most `maxQueueWaitMs`, then its request is refused
+   * with 503 OVERLOADED, so a flood through one client stops at its own BFF.
+   */
+  maxInFlight: number;
+  maxQueued: number;
+  maxQueueWaitMs: number;
 }
 
 /**
@@ -146,6 +154,9 @@ export const DEFAULT_SUBGRAPH_FETCH: SubgraphFetchPolicy = {
   breakerFailureThreshold: 5,
   breakerOpenMs: 5_000,
   dedupeInFlight: false,
+  maxInFlight: 128,
+  maxQueued: 512,
+  maxQueueWaitMs: 200,
 };
 
 /** The policy of `npm run bff` without `--policy`: a client that hides nothing. */
@@ -283,12 +294,15 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
   if (root.introspectionInProduction !== undefined) policy.introspectionInProduction = boolean(root.introspectionInProduction, 'introspectionInProduction');
   if (root.subgraphFetch !== undefined) {
     const fetch = record(root.subgraphFetch, 'subgraphFetch');
-    only(fetch, 'subgraphFetch', ['timeoutMs', 'timeoutMsBySubgraph', 'breakerFailureThreshold', 'breakerOpenMs', 'dedupeInFlight']);
+    only(fetch, 'subgraphFetch', ['timeoutMs', 'timeoutMsBySubgraph', 'breakerFailureThreshold', 'breakerOpenMs', 'dedupeInFlight', 'maxInFlight', 'maxQueued', 'maxQueueWaitMs']);
     const target = policy.subgraphFetch;
     if (fetch.timeoutMs !== undefined) target.timeoutMs = positiveInt(fetch.timeoutMs, 'subgraphFetch.timeoutMs');
     if (fetch.breakerFailureThreshold !== undefined) target.breakerFailureThreshold = positiveInt(fetch.breakerFailureThreshold, 'subgraphFetch.breakerFailureThreshold');
     if (fetch.breakerOpenMs !== undefined) target.breakerOpenMs = positiveInt(fetch.breakerOpenMs, 'subgraphFetch.breakerOpenMs');
     if (fetch.dedupeInFlight !== undefined) target.dedupeInFlight = boolean(fetch.dedupeInFlight, 'subgraphFetch.dedupeInFlight');
+    if (fetch.maxInFlight !== undefined) target.maxInFlight = positiveInt(fetch.maxInFlight, 'subgraphFetch.maxInFlight');
+    if (fetch.maxQueued !== undefined) target.maxQueued = nonNegativeInt(fetch.maxQueued, 'subgraphFetch.maxQueued');
+    if (fetch.maxQueueWaitMs !== undefined) target.maxQueueWaitMs = positiveInt(fetch.maxQueueWaitMs, 'subgraphFetch.maxQueueWaitMs');
     if (fetch.timeoutMsBySubgraph !== undefined) {
       const bySubgraph = record(fetch.timeoutMsBySubgraph, 'subgraphFetch.timeoutMsBySubgraph');
       target.timeoutMsBySubgraph = Object.fromEntries(

@@ -52,6 +52,8 @@ export enum ErrorCode {
   DEFER_NOT_ALLOWED = 'DEFER_NOT_ALLOWED',
   /** More deferred fragments (@defer) in one operation than allowed. */
   DEFER_LIMIT_EXCEEDED = 'DEFER_LIMIT_EXCEEDED',
+  /** This BFF has too many fetches in flight to a subgraph (its bulkhead is full): 503 with Retry-After. */
+  OVERLOADED = 'OVERLOADED',
   /** The caller, or its app version, has spent its cost budget for now: 429 with Retry-After. */
   RATE_LIMITED = 'RATE_LIMITED',
   /** More directives in one document than the client's policy allows. */

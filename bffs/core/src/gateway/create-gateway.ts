@@ -2,6 +2,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { EXPERIENCE_SUBGRAPH_NAME, type ExperienceSubgraph } from '../experience';
 import { DEFAULT_SUBGRAPH_FETCH, supergraphForGateway, type SubgraphFetchPolicy } from '@bff/formats';
+import { SubgraphBulkheads } from '../resilience/bulkhead';
 import { SubgraphBreakers } from '../resilience/subgraph-breakers';
 import { ForwardingDataSource } from './forwarding-data-source';
 import type { BffMetrics } from '../server/bff-metrics';
@@ -59,6 +60,7 @@ export function createGateway(options: GatewayOptions): KitGateway {
   let update: ((supergraphSdl: string) => void) | undefined;
   const subgraphFetch = options.subgraphFetch ?? DEFAULT_SUBGRAPH_FETCH;
   const breakers = options.breakers ?? new SubgraphBreakers(subgraphFetch);
+  const bulkheads = new SubgraphBulkheads({ maxInFlight: subgraphFetch.maxInFlight, maxQueued: subgraphFetch.maxQueued, maxQueueWaitMs: subgraphFetch.maxQueueWaitMs });
   const experienceSchema = options.experience
     ? buildSubgraphSchema({ typeDefs: options.experience.typeDefs, resolvers: options.experience.resolvers })
     : undefined;
@@ -82,6 +84,7 @@ export function createGateway(options: GatewayOptions): KitGateway {
         gatewaySecret: options.gatewaySecret,
         timeoutMs: subgraphFetch.timeoutMsBySubgraph?.[name] ?? subgraphFetch.timeoutMs,
         breaker: breakers.for(name),
+        bulkhead: bulkheads.for(name),
         dedupe: subgraphFetch.dedupeInFlight === true,
         metrics: options.metrics,
       });

@@ -1,7 +1,8 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { performance } from 'node:perf_hooks';
-import { endSpan, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry, type Span } from '@bff/platform';
-import { Kind, OperationTypeNode, type DocumentNode } from 'graphql';
+import { endSpan, ErrorCode, GATEWAY_CREDENTIAL_HEADER, SpanKind, type RequestTelemetry, type Span } from '@bff/platform';
+import { GraphQLError, Kind, OperationTypeNode, type DocumentNode } from 'graphql';
+import { OverloadedError, type Bulkhead } from '../resilience/bulkhead';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { classifyFetchFailure } from '../resilience/fetch-failure';
 import { unavailableResponse } from '../resilience/unavailable-response';
@@ -21,6 +22,8 @@ export interface ForwardingDataSourceOptions {
   timeoutMs: number;
   /** This subgraph's circuit. */
   breaker: CircuitBreaker;
+  /** This subgraph's cap on fetches in flight from this BFF. @default none */
+  bulkhead?: Bulkhead;
   /** Identical query fetches in flight share one request (see in-flight-fetches.ts). @default false */
   dedupe?: boolean;
   /** Fetch latency and failures per subgraph. */
@@ -53,10 +56,31 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
   async process(options: GraphQLDataSourceProcessOptions<BffContext>): Promise<GatewayResponse> {
     // Only fetches for a client's operation get fault handling; the gateway's own calls fail as they are.
     if (!('incomingRequestContext' in options)) return this.send(options.request, options.context);
-    const { breaker, name } = this.options;
+    const { name } = this.options;
     const metrics = this.options.metrics ?? NO_BFF_METRICS;
     const telemetry = (options.context as Partial<BffContext>).telemetry;
     const document = options.document;
+    // Past the bulkhead's queue the whole request is refused (OVERLOADED): the client retries later.
+    let release: (() => void) | undefined;
+    if (this.options.bulkhead) {
+      try {
+        release = await this.options.bulkhead.acquire();
+      } catch (error) {
+        if (!(error instanceof OverloadedError)) throw error;
+        metrics.subgraphFetch(name, 'overloaded', 0);
+        throw new GraphQLError(error.message, { extensions: { code: ErrorCode.OVERLOADED, serviceName: name, retryAfterSeconds: error.retryAfterSeconds } });
+      }
+    }
+    try {
+      return await this.processAdmitted(options, telemetry, document);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async processAdmitted(options: Extract<GraphQLDataSourceProcessOptions<BffContext>, { incomingRequestContext: unknown }>, telemetry: RequestTelemetry | undefined, document: DocumentNode | undefined): Promise<GatewayResponse> {
+    const { breaker, name } = this.options;
+    const metrics = this.options.metrics ?? NO_BFF_METRICS;
     if (!breaker.tryAcquire()) {
       metrics.subgraphFetch(name, 'circuit_open', 0);
       this.report(telemetry, 'circuit open, not called');

@@ -1,7 +1,7 @@
 import type { ServiceTelemetry } from '@bff/platform';
 
 /** How one subgraph fetch ended, as the BFF saw it. */
-export type FetchOutcome = 'ok' | 'http_error' | 'timeout' | 'connection' | 'circuit_open' | 'error';
+export type FetchOutcome = 'ok' | 'http_error' | 'timeout' | 'connection' | 'circuit_open' | 'overloaded' | 'error';
 
 /** What a persisted-query lookup came to. */
 export type PersistedResult = 'hit' | 'miss' | 'registered' | 'not_in_list' | 'text_refused' | 'upgrade_required';

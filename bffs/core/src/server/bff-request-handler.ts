@@ -122,11 +122,14 @@ async function answer({ options, request, req, telemetry, caller, preconditions,
       return { status: answer!.status, headers, body: { kind: 'chunked', asyncIterator: multipart(answer!.body, answer!.parts) } } satisfies HTTPGraphQLResponse;
     }
     headers.set('cache-control', answer!.cacheControl);
+    if (answer!.retryAfterSeconds !== undefined) headers.set('retry-after', String(answer!.retryAfterSeconds));
     return { status: answer!.status, headers, body: { kind: 'complete', string: answer!.body } } satisfies HTTPGraphQLResponse;
   }
   // A batch is a POST: never reusable. Its status is the worst of its operations'.
   headers.set('cache-control', 'no-store');
   const status = Math.max(...answers.map((a) => a.status));
+  const retryAfter = Math.max(0, ...answers.map((a) => a.retryAfterSeconds ?? 0));
+  if (retryAfter > 0) headers.set('retry-after', String(retryAfter));
   return { status, headers, body: { kind: 'complete', string: `[${answers.map((a) => a.body).join(',')}]` } } satisfies HTTPGraphQLResponse;
 }
 

@@ -3,7 +3,7 @@ import { ErrorCode } from '@bff/platform';
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
 /** Extensions a client may see; anything else (a subgraph's URL and response body, stack traces) stays inside. */
-const PUBLIC_EXTENSIONS = ['code', 'field', 'limit', 'measured', 'batchIndex', 'argumentName'];
+const PUBLIC_EXTENSIONS = ['code', 'field', 'limit', 'measured', 'batchIndex', 'argumentName', 'retryAfterSeconds'];
 
 /**
  * The BFF boundary. Errors raised on purpose, by a subgraph or by the BFF, carry a code from

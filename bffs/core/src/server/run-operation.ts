@@ -61,6 +61,8 @@ export interface OperationAnswer {
   parts?: AsyncIterable<string>;
   /** A subscription's events, each written like a whole reply (errors formatted, data), as they come. */
   events?: AsyncIterable<string>;
+  /** Refused for an overloaded subgraph (503): when to try again, in seconds. */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -120,6 +122,14 @@ export async function runOperation(
     }
   }
 
+  // A subgraph's bulkhead turned a fetch away: the request is refused whole, to be retried (503).
+  const overloaded = result.errors?.find((error) => error.extensions?.code === ErrorCode.OVERLOADED);
+  let retryAfterSeconds: number | undefined;
+  if (overloaded) {
+    result = { errors: [overloaded] };
+    status = 503;
+    retryAfterSeconds = Number(overloaded.extensions.retryAfterSeconds) || 1;
+  }
   // A variable that does not coerce: nothing ran, and the request is what was wrong.
   if (result.errors?.length && result.data === undefined && result.dataJson === undefined) status ??= 400;
   const formatted = forClient(result.errors, telemetry);
@@ -147,6 +157,7 @@ export async function runOperation(
     status: status ?? 200,
     cacheControl: request.method === 'GET' && !formatted?.length ? cachePolicy.header() : 'no-store',
     body: replyText(formatted, result),
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
 }
 
