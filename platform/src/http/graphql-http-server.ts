@@ -37,6 +37,11 @@ export interface GraphQLHttpServerOptions {
   bodyLimitRejection?: { status: number; code: ErrorCode };
   /** Refuses a GraphQL request before its body is read (e.g. a missing gateway credential). */
   admit?: (req: IncomingMessage) => Rejection | undefined;
+  /**
+   * Takes a slot for a request that `admit` let through (a concurrency share), or refuses it;
+   * the slot is given back when the response has gone or the connection closed.
+   */
+  admission?: (req: IncomingMessage) => (() => void) | Rejection;
   /** Other paths this service answers besides `/graphql`, by exact path. */
   routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>>;
 }
@@ -96,12 +101,13 @@ export function createGraphQLHttpServer(options: GraphQLHttpServerOptions): Grap
       requestTelemetry.refused(code);
       sendJsonError(res, status, code, message, details, headers);
     };
-    const refused = options.admit?.(req);
-    if (refused) {
-      refuse(refused.status, refused.code, refused.message, refused.details, refused.headers);
+    const admitted = options.admit?.(req) ?? options.admission?.(req);
+    if (admitted && typeof admitted !== 'function') {
+      refuse(admitted.status, admitted.code, admitted.message, admitted.details, admitted.headers);
       // Drain the unread body so the socket stays usable, but only so much of it.
       return discardRestOfBody(req);
     }
+    if (admitted) res.once('close', admitted);
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

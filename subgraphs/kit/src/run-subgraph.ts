@@ -33,7 +33,7 @@ export function startSubgraphProcess<Loaders, Services>(definition: SubgraphDefi
     );
     if (service.stopRequested()) return;
     const telemetry = ServiceTelemetry.fromConfig(definition.name, telemetryConfig);
-    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services, telemetry });
+    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services, telemetry, maxConcurrentRequests: config.maxConcurrentRequests });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
     service.log(`ready at ${url}/graphql`);

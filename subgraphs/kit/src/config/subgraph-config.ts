@@ -14,7 +14,12 @@ export interface SubgraphConfig {
   maxBodyBytes: number;
   /** The gateways' shared secret every GraphQL request must carry. */
   gatewaySecret: string;
+  /** Requests in flight at once, shared fairly among the calling clients (fair-share-admission.ts). */
+  maxConcurrentRequests: number;
 }
+
+/** Requests a subgraph serves at once unless `MAX_CONCURRENT_REQUESTS` says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 256;
 
 /**
  * Environment of a subgraph process:
@@ -24,6 +29,7 @@ export interface SubgraphConfig {
  * - `DATA_DIR`: PGlite directory (default `.data/<subgraph>`; `memory://` for a throw-away one)
  * - `MAX_BODY_BYTES`: largest request body (default 1 MiB)
  * - `GATEWAY_SECRET`: the credential gateways send (required with NODE_ENV=production)
+ * - `MAX_CONCURRENT_REQUESTS`: requests in flight at once, divided evenly among the calling clients (default 256)
  */
 export function readSubgraphConfig(
   name: string,
@@ -38,5 +44,6 @@ export function readSubgraphConfig(
     dataDir: readString(env, 'DATA_DIR', defaultDataDir(name)),
     maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
     gatewaySecret: readGatewaySecret(env),
+    maxConcurrentRequests: readPositiveInt(env, 'MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT_REQUESTS),
   };
 }

@@ -6,7 +6,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Database, Seed } from '@bff/platform';
-import { DEFAULT_MAX_BODY_BYTES } from '../config/subgraph-config';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT_REQUESTS } from '../config/subgraph-config';
+import { fairShareAdmission } from './fair-share-admission';
 import { countingDatabase, type RequestDatabase, type StatementCounter, ErrorCode, apolloLifecycle, apolloRequestHandler, createGraphQLHttpServer, type GraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck, userFromHeaders, type RequestUser, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type RequestTelemetry } from '@bff/platform';
 import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugin';
 import { statementCountPlugin } from './plugins/statement-count-plugin';
@@ -75,6 +76,8 @@ export interface SubgraphServerOptions<Services = NoServices> {
   services?: Services;
   /** Logs, metrics and traces. @default quiet: metrics at /metrics, no log lines, no traces */
   telemetry?: ServiceTelemetry;
+  /** Requests in flight at once, divided evenly among the calling clients. @default DEFAULT_MAX_CONCURRENT_REQUESTS (256) */
+  maxConcurrentRequests?: number;
 }
 
 export interface SubgraphServer {
@@ -141,6 +144,7 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     handle: apolloRequestHandler(apollo, async (req, requestTelemetry) => contextOf(req, requestTelemetry)),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     admit: admitGateway,
+    admission: fairShareAdmission(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS),
     telemetry,
     isReady: async () => {
       await database.ping();
