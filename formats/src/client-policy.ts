@@ -24,6 +24,22 @@ export interface ClientPolicy {
   subgraphFetch: SubgraphFetchPolicy;
   /** Cost budgets per caller and per app version; none: no rate limits. */
   rateLimits?: RateLimitPolicy;
+  /** Which query replies the BFF keeps and serves again; none: no response cache. */
+  responseCache?: ResponseCachePolicy;
+}
+
+/**
+ * Whole query replies kept for the max-age their subgraphs' cache hints allow (never a reply
+ * with errors): an anonymous caller's PUBLIC reply for everyone, a signed-in caller's only for
+ * that caller and only with `privatePerUser`.
+ */
+export interface ResponseCachePolicy {
+  /** The longest a reply is kept, whatever its hints say. */
+  maxTtlSeconds: number;
+  /** Replies kept in memory at most (a BFF without Redis); the least recently used go first. */
+  maxEntries: number;
+  /** Keep signed-in callers' replies too, each under its caller's own key. */
+  privatePerUser: boolean;
 }
 
 /**
@@ -220,7 +236,7 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
     Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '') ? (value as string[]) : fail(field, 'a list of names', value);
 
   const root = record(given, 'the policy');
-  only(root, '', ['name', 'defaultPort', 'contract', 'limits', 'persistedQueries', 'introspectionInProduction', 'subgraphFetch', 'rateLimits']);
+  only(root, '', ['name', 'defaultPort', 'contract', 'limits', 'persistedQueries', 'introspectionInProduction', 'subgraphFetch', 'rateLimits', 'responseCache']);
   const policy: ClientPolicy = { ...DEFAULT_CLIENT_POLICY, limits: { ...DEFAULT_OPERATION_LIMITS }, subgraphFetch: { ...DEFAULT_SUBGRAPH_FETCH } };
 
   if (root.name !== undefined) {
@@ -289,6 +305,15 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
       userPerMinute: positiveInt(limits.userPerMinute, 'rateLimits.userPerMinute'),
       appPerMinute: positiveInt(limits.appPerMinute, 'rateLimits.appPerMinute'),
       trustedProxies: proxies,
+    };
+  }
+  if (root.responseCache !== undefined) {
+    const cache = record(root.responseCache, 'responseCache');
+    only(cache, 'responseCache', ['maxTtlSeconds', 'maxEntries', 'privatePerUser']);
+    policy.responseCache = {
+      maxTtlSeconds: positiveInt(cache.maxTtlSeconds, 'responseCache.maxTtlSeconds'),
+      maxEntries: positiveInt(cache.maxEntries, 'responseCache.maxEntries'),
+      privatePerUser: cache.privatePerUser === undefined ? false : boolean(cache.privatePerUser, 'responseCache.privatePerUser'),
     };
   }
   if (root.introspectionInProduction !== undefined) policy.introspectionInProduction = boolean(root.introspectionInProduction, 'introspectionInProduction');

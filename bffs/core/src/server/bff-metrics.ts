@@ -12,10 +12,12 @@ export interface BffMetrics {
   persistedQuery(result: PersistedResult): void;
   /** One subscription event delivered to a client. */
   subscriptionEvent(): void;
+  /** A response-cache lookup or change (hit, miss, stored, evicted). */
+  responseCache(outcome: 'hit' | 'miss' | 'stored' | 'evicted'): void;
 }
 
 /** Metrics nobody reads (unit tests of parts built without a server). */
-export const NO_BFF_METRICS: BffMetrics = { subgraphFetch: () => undefined, persistedQuery: () => undefined, subscriptionEvent: () => undefined };
+export const NO_BFF_METRICS: BffMetrics = { subgraphFetch: () => undefined, persistedQuery: () => undefined, subscriptionEvent: () => undefined, responseCache: () => undefined };
 
 export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
   const { metrics } = telemetry;
@@ -23,6 +25,7 @@ export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
   const fetchErrors = metrics.counter('bff_subgraph_fetch_errors_total', 'Subgraph fetches that failed or were not attempted (open circuit), by subgraph and reason.', ['subgraph', 'reason']);
   const persisted = metrics.counter('bff_persisted_queries_total', 'Persisted-query lookups: hit, miss (APQ), registered (APQ), not_in_list (safelist) and text_refused (query text where only ids may run).', ['result']);
   const events = metrics.counter('bff_subscription_events_total', 'Subscription events delivered to clients (both transports).', []);
+  const cache = metrics.counter('bff_response_cache_total', 'Response cache: lookups that hit or missed, replies stored, and replies evicted for room (memory), per client.', ['result']);
   const limits = metrics.counter('bff_limit_rejections_total', 'Requests refused by a client limit, by limit (depth, cost, alias, root_field, token, batch, body, defer, subscription).', ['limit']);
   telemetry.onRequestFinished((request) => {
     for (const operation of request.operations) {
@@ -37,5 +40,6 @@ export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
     },
     persistedQuery: (result) => persisted.inc({ result }),
     subscriptionEvent: () => events.inc(),
+    responseCache: (result) => cache.inc({ result }),
   };
 }

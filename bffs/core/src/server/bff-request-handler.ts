@@ -9,6 +9,7 @@ import { ErrorCode, rejection } from '@bff/platform';
 import { APPLICATION_JSON, CSRF_PREFLIGHT_HEADERS, EVENT_STREAM, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
 import type { AdmittedOperation, FailedOperation, GateOutcome } from '../gate/operation-gate';
 import type { RateLimiter } from '../rate-limits/rate-limiter';
+import type { ResponseCache } from '../response-cache/response-cache';
 import { eventStream } from '../subscriptions/event-stream';
 import { startSubscription, type SubscriptionReplica } from '../subscriptions/start-subscription';
 import { CLIENT_NAME_HEADER, contextFromRequest } from './context';
@@ -36,6 +37,8 @@ export interface BffRequestHandlerOptions {
   subscriptions: SubscriptionReplica;
   /** Charges each request's cost to its caller's and app's budgets (the policy's rateLimits); none: no rate limits. */
   rateLimiter?: RateLimiter;
+  /** Query replies kept and served again (the policy's responseCache); none: every query runs. */
+  responseCache?: ResponseCache;
 }
 
 // Clients (not browsers) identify themselves with the client-name header, which also proves
@@ -108,6 +111,18 @@ async function answer({ options, request, req, telemetry, caller, preconditions,
     req.socket.once('close', stop);
     return eventStreamReply(eventStream(started.events), () => req.socket.off('close', stop));
   }
+  // One query may be answered from the response cache (the policy's responseCache).
+  const [only] = admitted.operations;
+  const cacheable = options.responseCache && !admitted.batch && only && !('failed' in only) && only.definition.operation === 'query' ? only : undefined;
+  if (cacheable) {
+    const kept = await options.responseCache!.lookup(cacheable, caller, state.supergraphSdl);
+    if (kept) {
+      telemetry.operationEnded({ name: cacheable.definition.name?.value ?? cacheable.request.operationName, outcome: 'success' });
+      const headers = new HeaderMap([['content-type', preconditions.contentType], ['cache-control', request.method === 'GET' ? kept.cacheControl : 'no-store']]);
+      if (options.mode === 'development') headers.set('x-cache', 'HIT');
+      return { status: 200, headers, body: { kind: 'complete', string: kept.body } } satisfies HTTPGraphQLResponse;
+    }
+  }
   // @defer is answered in parts to a single operation whose caller reads multipart/mixed; a batch gets whole replies.
   const incremental: IncrementalDelivery | undefined = preconditions.incremental && !admitted.batch ? { stopped: () => req.socket?.destroyed === true } : undefined;
   const answers = await Promise.all(
@@ -122,6 +137,10 @@ async function answer({ options, request, req, telemetry, caller, preconditions,
       return { status: answer!.status, headers, body: { kind: 'chunked', asyncIterator: multipart(answer!.body, answer!.parts) } } satisfies HTTPGraphQLResponse;
     }
     headers.set('cache-control', answer!.cacheControl);
+    if (cacheable) {
+      await options.responseCache!.store(cacheable, caller, state.supergraphSdl, answer!);
+      if (options.mode === 'development') headers.set('x-cache', 'MISS');
+    }
     if (answer!.retryAfterSeconds !== undefined) headers.set('retry-after', String(answer!.retryAfterSeconds));
     return { status: answer!.status, headers, body: { kind: 'complete', string: answer!.body } } satisfies HTTPGraphQLResponse;
   }

@@ -15,6 +15,8 @@ import type { UsageRecorder } from '../usage/usage-recorder';
 import { registeredOperationNames } from './registered-operations';
 import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 import { createRateLimiter } from '../rate-limits/rate-limiter';
+import { createResponseCache } from '../response-cache/response-cache';
+import { memoryResponseStore, type ResponseStore } from '../response-cache/response-store';
 import { memoryTokenBuckets, type TokenBuckets } from '../rate-limits/token-buckets';
 import { OpenSubscriptions } from '../subscriptions/open-subscriptions';
 import { attachWebSocketTransport } from '../subscriptions/websocket-transport';
@@ -57,6 +59,11 @@ export interface BffServerOptions {
    * @default this process's memory
    */
   rateLimitBuckets?: TokenBuckets | false;
+  /**
+   * Where the policy's response cache keeps replies (`redisResponseStore`: shared by every
+   * replica); `false`: no response cache whatever the policy says. @default this process's memory
+   */
+  responseStore?: ResponseStore | false;
 }
 
 export interface BffServer {
@@ -106,6 +113,11 @@ export function createBffServer(options: BffServerOptions): BffServer {
     options.policy.rateLimits && options.rateLimitBuckets !== false
       ? createRateLimiter(options.policy.rateLimits, options.policy.name, options.rateLimitBuckets ?? memoryTokenBuckets())
       : undefined;
+  const cachePolicy = options.policy.responseCache;
+  const responseCache =
+    cachePolicy && options.responseStore !== false
+      ? createResponseCache(cachePolicy, options.policy.name, options.responseStore ?? memoryResponseStore(cachePolicy.maxEntries, () => metrics.responseCache('evicted')), (outcome) => metrics.responseCache(outcome))
+      : undefined;
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
     handle: createBffRequestHandler({
@@ -116,6 +128,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       usage: options.usage,
       subscriptions,
       rateLimiter,
+      responseCache,
     }),
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },

@@ -63,6 +63,8 @@ export interface OperationAnswer {
   events?: AsyncIterable<string>;
   /** Refused for an overloaded subgraph (503): when to try again, in seconds. */
   retryAfterSeconds?: number;
+  /** What the subgraphs' cache hints allow for this reply, whatever the method (a reply with errors: none). */
+  cacheHint?: { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' };
 }
 
 /**
@@ -158,6 +160,7 @@ export async function runOperation(
     cacheControl: request.method === 'GET' && !formatted?.length ? cachePolicy.header() : 'no-store',
     body: replyText(formatted, result),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    ...(!formatted?.length && cachePolicy.maxAge ? { cacheHint: { maxAge: cachePolicy.maxAge, scope: cachePolicy.scope ?? 'PUBLIC' } } : {}),
   };
 }
 

@@ -25,8 +25,9 @@ export interface TestStack {
   subgraphUrls: Readonly<Record<string, string>>;
   /**
    * A BFF over the stack; `options` override the server's (e.g. route a subgraph through a
-   * proxy). Without rate limits unless `options.rateLimitBuckets` says where to keep them:
-   * tests send many requests from one address, and the rate-limit tests set their own.
+   * proxy). Without rate limits or a response cache unless `options.rateLimitBuckets` /
+   * `options.responseStore` say where to keep them: tests send many requests from one
+   * address and read what they just wrote; the tests of those features set their own.
    */
   bff(definition: BffDefinition, mode?: BffMode, options?: Partial<BffServerOptions>): Promise<TestBff>;
   stop(): Promise<void>;
@@ -66,6 +67,7 @@ export async function startTestStack(
         subgraphUrls,
         mode,
         rateLimitBuckets: false,
+        responseStore: false,
         ...options,
       });
       bffs.push(server);

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mobileBff } from '@bff/mobile';
+import { webBff } from '@bff/web';
+import type { ResponseCachePolicy } from '@bff/formats';
+import { describeWithRedis, testRedisUrl } from '@bff/platform/testing';
+import type { BffDefinition } from '../src';
+import { memoryResponseStore, redisResponseStore } from '../src/response-cache/response-store';
+import { connectRedis, type RedisConnection } from '../src/shared-state/redis-connection';
+import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
+
+const withResponseCache = (definition: BffDefinition, responseCache: Partial<ResponseCachePolicy> = {}): BffDefinition => ({
+  ...definition,
+  policy: { ...definition.policy, responseCache: { maxTtlSeconds: 60, maxEntries: 100, privatePerUser: false, ...responseCache } },
+});
+
+/** Products: public, 60 s by catalog's hints. */
+const FEED = { query: 'query Feed($first: Int) { products(first: $first) { nodes { id name } } }', variables: { first: 5 } };
+/** The signed-in user's orders: private and never kept (orders' hints: max-age 0). */
+const MY_ORDERS = { query: '{ myOrders(first: 3) { nodes { id number } } }' };
+
+describe('the response cache', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack?.stop());
+
+  const catalogRequests = () => stack.subgraphs.catalog!.receivedHeaders().length;
+  const ordersRequests = () => stack.subgraphs.orders!.receivedHeaders().length;
+
+  test('a public query is answered from the cache for its max-age: the subgraph is asked once; other variables are another entry', async () => {
+    const web = await stack.bff(withResponseCache(webBff), 'development', { responseStore: memoryResponseStore(100) });
+    const before = catalogRequests();
+    const first = await web.post(FEED);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    const again = await Promise.all(Array.from({ length: 5 }, () => web.post(FEED)));
+    for (const reply of again) {
+      expect(reply.headers.get('x-cache')).toBe('HIT');
+      expect(reply.body).toEqual(first.body);
+    }
+    expect(catalogRequests() - before).toBe(1);
+    const other = await web.post({ ...FEED, variables: { first: 6 } });
+    expect(other.headers.get('x-cache')).toBe('MISS');
+    expect(other.body.data.products.nodes).toHaveLength(6);
+    expect(catalogRequests() - before).toBe(2);
+  });
+
+  test("a signed-in caller's reply is never served to anyone else; private replies are kept per user only when the policy says so", async () => {
+    const shared = await stack.bff(withResponseCache(webBff), 'development', { responseStore: memoryResponseStore(100) });
+    const alice = await bearer('u-001', ['orders:read']);
+    const bob = await bearer('u-002', ['orders:read']);
+    const before = ordersRequests();
+    const aliceOrders = await shared.post(MY_ORDERS, alice);
+    const bobOrders = await shared.post(MY_ORDERS, bob);
+    expect(bobOrders.body).not.toEqual(aliceOrders.body);
+    expect(bobOrders.headers.get('x-cache')).toBe('MISS');
+    // Without privatePerUser nothing of a signed-in caller is kept.
+    expect((await shared.post(MY_ORDERS, alice)).headers.get('x-cache')).toBe('MISS');
+    expect(ordersRequests() - before).toBe(3);
+
+    // Even per user, orders' replies (max-age 0) are never kept.
+    const perUser = await stack.bff(withResponseCache(webBff, { privatePerUser: true }), 'development', { responseStore: memoryResponseStore(100) });
+    await perUser.post(MY_ORDERS, alice);
+    expect((await perUser.post(MY_ORDERS, alice)).headers.get('x-cache')).toBe('MISS');
+    // A signed-in caller's reply is kept under their own key: each user has their own entry, and
+    // an anonymous caller's public entry is not written by a signed-in one.
+    const cacheOf = async (headers: Record<string, string>) => (await perUser.post(FEED, headers)).headers.get('x-cache');
+    expect([await cacheOf(alice), await cacheOf(alice), await cacheOf(bob), await cacheOf(bob), await cacheOf({})]).toEqual(['MISS', 'HIT', 'MISS', 'HIT', 'MISS']);
+    // An anonymous caller's public reply is served to a signed-in one: it depends on no one.
+    const carol = await bearer('u-003');
+    expect(await cacheOf(carol)).toBe('HIT');
+  });
+
+  test('never a reply with errors; the memory store holds at most maxEntries (evictions in /metrics)', async () => {
+    const web = await stack.bff(withResponseCache(webBff, { maxEntries: 2 }), 'development', { responseStore: undefined });
+    const bad = { query: '{ products(first: 2, after: "%%%") { nodes { id } } }' };
+    await web.post(bad);
+    expect((await web.post(bad)).headers.get('x-cache')).toBe('MISS');
+    for (const first of [1, 2, 3]) await web.post({ ...FEED, variables: { first } });
+    expect((await web.post({ ...FEED, variables: { first: 1 } })).headers.get('x-cache')).toBe('MISS');
+    expect((await web.post({ ...FEED, variables: { first: 3 } })).headers.get('x-cache')).toBe('HIT');
+    const metrics = await (await fetch(web.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(/bff_response_cache_total\{[^}]*result="evicted"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/bff_response_cache_total\{[^}]*result="hit"[^}]*\} [1-9]/);
+  });
+});
+
+describeWithRedis('the response cache shared by replicas through Redis', () => {
+  let stack: TestStack;
+  let connections: RedisConnection[];
+  beforeAll(async () => {
+    stack = await startTestStack();
+    connections = await Promise.all([connectRedis(testRedisUrl()), connectRedis(testRedisUrl())]);
+  });
+  afterAll(async () => {
+    await Promise.all((connections ?? []).map((c) => c.close()));
+    await stack?.stop();
+  });
+
+  test('two mobile replicas share one cache: the feed is fetched from the subgraphs once for requests spread over both', async () => {
+    const prefix = `bff:cache:test-${randomBytes(4).toString('hex')}:`;
+    const replicas: TestBff[] = [];
+    for (const connection of connections) replicas.push(await stack.bff(withResponseCache(mobileBff), 'development', { responseStore: redisResponseStore(connection.redis, prefix) }));
+    const before = stack.subgraphs.catalog!.receivedHeaders().length;
+    const replies = [];
+    for (let i = 0; i < 8; i++) replies.push(await replicas[i % 2]!.post(FEED));
+    expect(replies.map((reply) => reply.headers.get('x-cache'))).toEqual(['MISS', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT']);
+    expect(stack.subgraphs.catalog!.receivedHeaders().length - before).toBe(1);
+    for (const reply of replies) expect(reply.body).toEqual(replies[0]!.body);
+  });
+});
