@@ -39,3 +39,4 @@ export * from './observability/operation-telemetry-plugin';
 export * from './observability/log-unexpected-errors-plugin';
 export * from './observability/prometheus-text';
 export * from './streams/pushed-events';
+export * from './streams/data-changes';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, listenOrExplain, readTelemetryConfig, runService, ServiceTelemetry, type TelemetryConfig } from '@bff/platform';
+import { ConfigError, dataChangesFor, listenOrExplain, readTelemetryConfig, runService, ServiceTelemetry, type TelemetryConfig } from '@bff/platform';
 import { readBffConfig, type BffConfig } from './config';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { experienceSubgraph, type ExperienceSubgraph } from './experience';
@@ -13,6 +13,7 @@ import { createBffServer } from './server/create-bff-server';
 import type { ApqStore } from './persisted/apq-store';
 import { sharedApqStore } from './persisted/redis-apq-store';
 import { redisTokenBuckets } from './rate-limits/redis-token-buckets';
+import { redisResponseStore, type ResponseStore } from './response-cache/response-store';
 import type { TokenBuckets } from './rate-limits/token-buckets';
 import { connectRedis, redactedUrl } from './shared-state/redis-connection';
 import { clusterWorkerId, reportWorkerStarted, shouldForkWorkers, superviseWorkers } from './process/workers';
@@ -72,12 +73,17 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     }
     let apqStore: ApqStore | undefined;
     let rateLimitBuckets: TokenBuckets | false | undefined = config.rateLimits ? undefined : false;
+    let responseStore: ResponseStore | undefined;
+    const dataChanges = dataChangesFor(config.redisUrl, service.log);
+    service.onStop(() => dataChanges.close());
     if (config.redisUrl) {
       const connection = await connectRedis(config.redisUrl, { log: service.log });
       service.onStop(() => connection.close());
       apqStore = sharedApqStore(connection.redis, definition.policy.name, { log: service.log });
       // Budgets every replica shares; this replica's own while Redis cannot answer.
       if (config.rateLimits) rateLimitBuckets = redisTokenBuckets(connection.redis, 'bff:rate:', service.log);
+      // Cached replies every replica shares.
+      responseStore = redisResponseStore(connection.redis, `bff:cache:${definition.policy.name}:`);
     }
     const usage = config.registryUrl && config.usageReporting ? new UsageRecorder({ client: definition.policy.name }) : undefined;
     const telemetry = ServiceTelemetry.fromConfig(client, telemetryConfig);
@@ -95,6 +101,8 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       telemetry,
       queryPlanner: config.queryPlanner,
       rateLimitBuckets,
+      responseStore,
+      dataChanges,
     });
     if (usage && config.registryUrl && config.usageReporting) {
       const reporter = startUsageReporter({ recorder: usage, registryUrl: config.registryUrl, ...config.usageReporting, log: service.log, metrics: telemetry.metrics });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import type { ResponseCachePolicy } from '@bff/formats';
+import { redisDataChanges } from '@bff/platform';
 import { describeWithRedis, testRedisUrl } from '@bff/platform/testing';
 import type { BffDefinition } from '../src';
 import { memoryResponseStore, redisResponseStore } from '../src/response-cache/response-store';
@@ -71,6 +72,26 @@ describe('the response cache', () => {
     expect(await cacheOf(carol)).toBe('HIT');
   });
 
+  test('a stock change made through the web BFF’s checkout clears the cached product on the mobile BFF at once', async () => {
+    const mobile = await stack.bff(withResponseCache(mobileBff), 'development', { responseStore: memoryResponseStore(100) });
+    const web = await stack.bff(webBff, 'development');
+    const product = { query: '{ product(id: "p-0003") { id name stock { available } } }' };
+    const first = await mobile.post(product);
+    expect((await mobile.post(product)).headers.get('x-cache')).toBe('HIT');
+    const unrelated = await mobile.post(FEED);
+    const placed = await web.post(
+      { query: 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', variables: { input: { idempotencyKey: `cache-${randomBytes(4).toString('hex')}`, lines: [{ productId: 'p-0003', quantity: 2 }] } } },
+      await bearer('u-005', ['orders:write']),
+    );
+    expect(placed.body.errors).toBeUndefined();
+    const after = await mobile.post(product);
+    expect(after.headers.get('x-cache')).toBe('MISS');
+    expect(after.body.data.product.stock.available).toBe(first.body.data.product.stock.available - 2);
+    // What does not show that product stays.
+    expect(unrelated.headers.get('x-cache')).toBe('MISS');
+    expect((await mobile.post(FEED)).headers.get('x-cache')).toBe(JSON.stringify(unrelated.body).includes('"p-0003"') ? 'MISS' : 'HIT');
+  });
+
   test('never a reply with errors; the memory store holds at most maxEntries (evictions in /metrics)', async () => {
     const web = await stack.bff(withResponseCache(webBff, { maxEntries: 2 }), 'development', { responseStore: undefined });
     const bad = { query: '{ products(first: 2, after: "%%%") { nodes { id } } }' };
@@ -82,6 +103,27 @@ describe('the response cache', () => {
     const metrics = await (await fetch(web.url.replace(/\/graphql$/, '/metrics'))).text();
     expect(metrics).toMatch(/bff_response_cache_total\{[^}]*result="evicted"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/bff_response_cache_total\{[^}]*result="hit"[^}]*\} [1-9]/);
+  });
+});
+
+describeWithRedis('data changes through Redis pub/sub', () => {
+  test('a change published at one connection is heard at another', async () => {
+    const publisher = redisDataChanges(testRedisUrl());
+    const subscriber = redisDataChanges(testRedisUrl());
+    try {
+      const heard = new Promise((resolve) => subscriber.subscribe(resolve));
+      // The subscription is set up on first use; publish until it is heard.
+      let received: unknown;
+      void heard.then((change) => (received = change));
+      for (let i = 0; i < 100 && received === undefined; i++) {
+        await publisher.publish({ subgraph: 'inventory', typename: 'Product', ids: ['p-0001'] });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(received).toEqual({ subgraph: 'inventory', typename: 'Product', ids: ['p-0001'] });
+    } finally {
+      await publisher.close();
+      await subscriber.close();
+    }
   });
 });
 
@@ -107,5 +149,10 @@ describeWithRedis('the response cache shared by replicas through Redis', () => {
     expect(replies.map((reply) => reply.headers.get('x-cache'))).toEqual(['MISS', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT']);
     expect(stack.subgraphs.catalog!.receivedHeaders().length - before).toBe(1);
     for (const reply of replies) expect(reply.body).toEqual(replies[0]!.body);
+    // A change to a product in the feed clears the shared entry for both replicas.
+    const id = replies[0]!.body.data.products.nodes[0].id as string;
+    const store = redisResponseStore(connections[0]!.redis, prefix);
+    expect(await store.invalidate([`id:${id}`])).toBe(1);
+    expect((await replicas[1]!.post(FEED)).headers.get('x-cache')).toBe('MISS');
   });
 });

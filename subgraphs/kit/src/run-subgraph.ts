@@ -1,4 +1,4 @@
-import { ConfigError, readTelemetryConfig, type TelemetryConfig, ServiceTelemetry, openDatabase, DataDirInUseError, migrate, readMigrations, listenOrExplain, runService } from '@bff/platform';
+import { ConfigError, dataChangesFor, readTelemetryConfig, type TelemetryConfig, ServiceTelemetry, openDatabase, DataDirInUseError, migrate, readMigrations, listenOrExplain, runService } from '@bff/platform';
 import { readSubgraphConfig, type SubgraphConfig } from './config/subgraph-config';
 import { createSubgraphServer, type SubgraphDefinition } from './graphql/subgraph-server';
 
@@ -33,7 +33,7 @@ export function startSubgraphProcess<Loaders, Services>(definition: SubgraphDefi
     );
     if (service.stopRequested()) return;
     const telemetry = ServiceTelemetry.fromConfig(definition.name, telemetryConfig);
-    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services, telemetry, maxConcurrentRequests: config.maxConcurrentRequests });
+    const server = createSubgraphServer(definition, db, { maxBodyBytes: config.maxBodyBytes, gatewaySecret: config.gatewaySecret, services, telemetry, maxConcurrentRequests: config.maxConcurrentRequests, dataChanges: dataChangesFor(config.redisUrl, service.log) });
     const url = await listenOrExplain(service, () => server.listen(config.port, config.host), config.port, config.host);
     service.onStop(() => server.stop());
     service.log(`ready at ${url}/graphql`);

@@ -1,4 +1,5 @@
 import { sha256Hex, type ResponseCachePolicy } from '@bff/formats';
+import type { DataChange } from '@bff/platform';
 import type { VerifiedUser } from '../auth/authenticator';
 import type { AdmittedOperation } from '../gate/operation-gate';
 import type { ResponseStore } from './response-store';
@@ -20,13 +21,15 @@ export interface AnsweredOperation {
   cacheHint?: { maxAge: number; scope: 'PUBLIC' | 'PRIVATE' };
 }
 
-export type CacheOutcome = 'hit' | 'miss' | 'stored' | 'evicted';
+export type CacheOutcome = 'hit' | 'miss' | 'stored' | 'evicted' | 'invalidated';
 
 export interface ResponseCache {
   /** The kept reply of this operation for this caller, with its Cache-Control aged. */
   lookup(operation: AdmittedOperation, caller: VerifiedUser | null, supergraph: string): Promise<{ body: string; cacheControl: string } | undefined>;
-  /** Keeps a reply if its hints and the policy allow it. */
+  /** Keeps a reply if its hints and the policy allow it, tagged with the ids of the entities in it. */
   store(operation: AdmittedOperation, caller: VerifiedUser | null, supergraph: string, answer: AnsweredOperation): Promise<void>;
+  /** Clears every kept reply that shows any of these entities (a subgraph announced they changed). */
+  invalidate(change: DataChange): Promise<void>;
 }
 
 /**
@@ -40,6 +43,8 @@ export interface ResponseCache {
  * - each for the subgraphs' max-age, at most the policy's `maxTtlSeconds`; never a reply with errors.
  *
  * A signed-in caller is served an anonymous caller's reply (it depends on no one), else their own.
+ * Replies are tagged with the ids of the entities they show, and a subgraph's announcement that
+ * entities changed (`DataChanges` in platform) clears them at once, on every replica.
  */
 export function createResponseCache(policy: ResponseCachePolicy, clientName: string, store: ResponseStore, counted: (outcome: CacheOutcome) => void, now: () => number = Date.now): ResponseCache {
   const supergraphIds = new Map<string, string>();
@@ -80,10 +85,33 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
       }
       const maxAge = Math.min(hint.maxAge, policy.maxTtlSeconds);
       const kept: CachedReply = { body: answer.body, cacheControl: `max-age=${maxAge}, ${who === 'public' ? 'public' : 'private'}`, storedAt: now(), maxAge };
-      await store.set(keyOf(operation, supergraph, who), JSON.stringify(kept), maxAge * 1000);
+      await store.set(keyOf(operation, supergraph, who), JSON.stringify(kept), maxAge * 1000, idTags(answer.body));
       counted('stored');
     },
+    invalidate: async (change) => {
+      const removed = await store.invalidate(change.ids.map((id) => `id:${id}`));
+      for (let i = 0; i < removed; i++) counted('invalidated');
+    },
   };
+}
+
+/**
+ * The tags of a reply: every `id` in its data. Ids are unique within a type, and an id that
+ * happens to be another type's only clears a little more than it must; a reply whose objects
+ * carry no id cannot be cleared by a change and lives out its max-age.
+ */
+function idTags(body: string): string[] {
+  const tags = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    for (const [field, inner] of Object.entries(value)) {
+      if (field === 'id' && (typeof inner === 'string' || typeof inner === 'number')) tags.add(`id:${inner}`);
+      else visit(inner);
+    }
+  };
+  visit((JSON.parse(body) as { data?: unknown }).data);
+  return [...tags];
 }
 
 /** JSON with object keys sorted, so the same variables make the same key in any order. */

@@ -13,7 +13,7 @@ export interface BffMetrics {
   /** One subscription event delivered to a client. */
   subscriptionEvent(): void;
   /** A response-cache lookup or change (hit, miss, stored, evicted). */
-  responseCache(outcome: 'hit' | 'miss' | 'stored' | 'evicted'): void;
+  responseCache(outcome: 'hit' | 'miss' | 'stored' | 'evicted' | 'invalidated'): void;
 }
 
 /** Metrics nobody reads (unit tests of parts built without a server). */
@@ -25,7 +25,7 @@ export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
   const fetchErrors = metrics.counter('bff_subgraph_fetch_errors_total', 'Subgraph fetches that failed or were not attempted (open circuit), by subgraph and reason.', ['subgraph', 'reason']);
   const persisted = metrics.counter('bff_persisted_queries_total', 'Persisted-query lookups: hit, miss (APQ), registered (APQ), not_in_list (safelist) and text_refused (query text where only ids may run).', ['result']);
   const events = metrics.counter('bff_subscription_events_total', 'Subscription events delivered to clients (both transports).', []);
-  const cache = metrics.counter('bff_response_cache_total', 'Response cache: lookups that hit or missed, replies stored, and replies evicted for room (memory), per client.', ['result']);
+  const cache = metrics.counter('bff_response_cache_total', 'Response cache: lookups that hit or missed, replies stored, replies evicted for room (memory) and replies cleared because their data changed.', ['result']);
   const limits = metrics.counter('bff_limit_rejections_total', 'Requests refused by a client limit, by limit (depth, cost, alias, root_field, token, batch, body, defer, subscription).', ['limit']);
   telemetry.onRequestFinished((request) => {
     for (const operation of request.operations) {

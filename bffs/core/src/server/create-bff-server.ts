@@ -1,4 +1,4 @@
-import { createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, ServiceTelemetry, type GraphQLHttpServer } from '@bff/platform';
+import { createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, inProcessDataChanges, ServiceTelemetry, type DataChanges, type GraphQLHttpServer } from '@bff/platform';
 import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy, type PersistedQueryManifest } from '@bff/formats';
 import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type JwtConfig } from '../auth/authenticator';
 import { devSignInRoutes } from '../auth/dev-sign-in';
@@ -64,6 +64,8 @@ export interface BffServerOptions {
    * replica); `false`: no response cache whatever the policy says. @default this process's memory
    */
   responseStore?: ResponseStore | false;
+  /** Where subgraphs announce data changes, which clear the response cache. @default within this process */
+  dataChanges?: DataChanges;
 }
 
 export interface BffServer {
@@ -118,6 +120,9 @@ export function createBffServer(options: BffServerOptions): BffServer {
     cachePolicy && options.responseStore !== false
       ? createResponseCache(cachePolicy, options.policy.name, options.responseStore ?? memoryResponseStore(cachePolicy.maxEntries, () => metrics.responseCache('evicted')), (outcome) => metrics.responseCache(outcome))
       : undefined;
+  // Cached replies follow the data: a subgraph's announced change clears the replies that show it.
+  const dataChanges = options.dataChanges ?? inProcessDataChanges();
+  const stopFollowingChanges = responseCache ? dataChanges.subscribe((change) => void responseCache.invalidate(change)) : () => undefined;
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
     handle: createBffRequestHandler({
@@ -157,6 +162,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
     stop: () =>
       (stopped ??= (async () => {
         openSubscriptions.drain();
+        stopFollowingChanges();
         await webSockets.close();
         await http.close();
         if (gateway.loaded()) await gateway.stop();

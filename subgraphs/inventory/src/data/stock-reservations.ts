@@ -1,4 +1,4 @@
-import { badUserInput, bulkInsert, type RequestDatabase, type Transaction } from '@bff/platform';
+import { badUserInput, bulkInsert, type Queryable, type RequestDatabase, type Transaction } from '@bff/platform';
 
 export const MAX_RESERVATION_LINES = 100;
 const RESERVATION_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -172,4 +172,10 @@ async function linesOf(tx: Transaction, reservationId: string): Promise<Reservat
 
 function sameLines(a: readonly ReservationLine[], b: readonly ReservationLine[]): boolean {
   return a.length === b.length && a.every((line, i) => line.productId === b[i]!.productId && line.quantity === b[i]!.quantity);
+}
+
+/** The products a reservation holds (or held) stock of. */
+export async function reservedProductIds(db: Queryable, reservationId: string): Promise<string[]> {
+  const { rows } = await db.query<{ product_id: string }>('SELECT product_id FROM stock_reservation_lines WHERE reservation_id = $1 ORDER BY line_number', [reservationId]);
+  return rows.map((row) => row.product_id);
 }

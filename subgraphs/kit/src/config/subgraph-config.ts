@@ -1,4 +1,4 @@
-import { defaultDataDir, readDatabaseUrl, readGatewaySecret, readIdentifier, readPort, readPositiveInt, readString } from '@bff/platform';
+import { defaultDataDir, readDatabaseUrl, readGatewaySecret, readIdentifier, readPort, readPositiveInt, readRedisUrl, readString } from '@bff/platform';
 
 /** Largest request body a subgraph accepts unless `MAX_BODY_BYTES` says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -16,6 +16,8 @@ export interface SubgraphConfig {
   gatewaySecret: string;
   /** Requests in flight at once, shared fairly among the calling clients (fair-share-admission.ts). */
   maxConcurrentRequests: number;
+  /** Where data changes are announced to the BFFs (Redis pub/sub); none: within the process. */
+  redisUrl: string | undefined;
 }
 
 /** Requests a subgraph serves at once unless `MAX_CONCURRENT_REQUESTS` says otherwise. */
@@ -30,6 +32,7 @@ export const DEFAULT_MAX_CONCURRENT_REQUESTS = 256;
  * - `MAX_BODY_BYTES`: largest request body (default 1 MiB)
  * - `GATEWAY_SECRET`: the credential gateways send (required with NODE_ENV=production)
  * - `MAX_CONCURRENT_REQUESTS`: requests in flight at once, divided evenly among the calling clients (default 256)
+ * - `REDIS_URL`: announce data changes to the BFFs through Redis pub/sub
  */
 export function readSubgraphConfig(
   name: string,
@@ -45,5 +48,6 @@ export function readSubgraphConfig(
     maxBodyBytes: readPositiveInt(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
     gatewaySecret: readGatewaySecret(env),
     maxConcurrentRequests: readPositiveInt(env, 'MAX_CONCURRENT_REQUESTS', DEFAULT_MAX_CONCURRENT_REQUESTS),
+    redisUrl: readRedisUrl(env),
   };
 }

@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
-import type { Database, Seed } from '@bff/platform';
+import { inProcessDataChanges, type Database, type DataChanges, type Seed } from '@bff/platform';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT_REQUESTS } from '../config/subgraph-config';
 import { fairShareAdmission } from './fair-share-admission';
 import { countingDatabase, type RequestDatabase, type StatementCounter, ErrorCode, apolloLifecycle, apolloRequestHandler, createGraphQLHttpServer, type GraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, gatewayCredentialCheck, userFromHeaders, type RequestUser, logUnexpectedErrorsPlugin, operationTelemetryPlugin, ServiceTelemetry, type RequestTelemetry } from '@bff/platform';
@@ -27,6 +27,8 @@ export interface SubgraphContext<Loaders, Services = NoServices> {
   services: Services;
   /** The request's id, span and log line (calls to other services pass the id and trace on). */
   telemetry: RequestTelemetry;
+  /** Tells the BFFs that entities changed (once the change has committed), so their caches follow the data. */
+  announce(typename: string, ids: readonly string[]): Promise<void>;
 }
 
 /** What a subgraph that calls no other service has in `context.services`. */
@@ -78,6 +80,8 @@ export interface SubgraphServerOptions<Services = NoServices> {
   telemetry?: ServiceTelemetry;
   /** Requests in flight at once, divided evenly among the calling clients. @default DEFAULT_MAX_CONCURRENT_REQUESTS (256) */
   maxConcurrentRequests?: number;
+  /** Where data changes are announced to the BFFs. @default within this process */
+  dataChanges?: DataChanges;
 }
 
 export interface SubgraphServer {
@@ -133,11 +137,13 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     if (request.counts.sql === undefined) return;
     sqlPerRequest.observe({ client_name: telemetry.labels.clientName.of(request.clientName), operation: telemetry.labels.operation.of(request.operations[0]?.name) }, request.counts.sql);
   });
+  const dataChanges = options.dataChanges ?? inProcessDataChanges();
+  const announce = (typename: string, ids: readonly string[]) => (ids.length ? dataChanges.publish({ subgraph: definition.name, typename, ids: [...ids] }) : Promise.resolve());
   const contextOf = (req: IncomingMessage, requestTelemetry: RequestTelemetry): SubgraphContext<Loaders, Services> => {
     const sql: StatementCounter = { count: 0 };
     const { span, tracing } = requestTelemetry;
     const db = countingDatabase(database, sql, span && tracing ? { tracing, span, dbName: definition.name } : undefined);
-    return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry };
+    return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry, announce };
   };
   const admitGateway = gatewayCredentialCheck(gatewaySecret);
   const http = createGraphQLHttpServer({
@@ -169,6 +175,7 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
         await subscriptions?.close();
         await lifecycle.stop();
         await definition.closeServices?.(services);
+        await dataChanges.close();
       })()),
   };
 }
