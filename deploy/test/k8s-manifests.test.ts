@@ -33,6 +33,7 @@ const OPTIONAL: Record<string, { reason: string; requiredIn?: RenderName[] }> = 
   QUERY_PLANNER: { reason: "default hive: the Hive Router's query planner, Apollo's for what it cannot plan" },
   USAGE_REPORTING: { reason: 'default on: a BFF with REGISTRY_URL reports its usage there' },
   MAX_CONCURRENT_REQUESTS: { reason: "default 256 requests in flight per subgraph pod, divided evenly among the clients calling it" },
+  CACHE_ADMIN_TOKEN: { reason: 'the operators\' cache invalidation path exists only where a Secret sets it' },
   RATE_LIMITS: { reason: "default on: the client policy's rate limits apply (off is for load tests)" },
   REDIS_URL: { reason: "orders announces order changes through PostgreSQL's LISTEN/NOTIFY on the database its replicas share; the BFFs set it (shared APQ and rate limits)" },
   USAGE_REPORT_INTERVAL_MS: { reason: 'default 10000: one usage report per BFF pod every 10 s' },

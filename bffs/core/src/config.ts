@@ -27,6 +27,8 @@ export interface BffConfig {
   queryPlanner: 'apollo' | 'hive';
   /** Whether the policy's rate limits apply (`RATE_LIMITS`). */
   rateLimits: boolean;
+  /** The operators' token for clearing the response cache (`CACHE_ADMIN_TOKEN`). */
+  cacheAdminToken: string | undefined;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface BffConfig {
  * `REGISTRY_USAGE_TOKEN`, `USAGE_REPORT_INTERVAL_MS`), `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
  * for one per CPU) for processes sharing the port, `QUERY_PLANNER` (`apollo`, or `hive` for
  * the Hive Router's planner behind the kit's executor), `RATE_LIMITS=off` to ignore the
- * policy's rate limits (load tests).
+ * policy's rate limits (load tests), `CACHE_ADMIN_TOKEN` for the operators' cache invalidation.
  */
 export { readJwtConfig };
 
@@ -66,7 +68,15 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     workers: readWorkers(env),
     queryPlanner: readQueryPlanner(env),
     rateLimits: readRateLimits(env),
+    cacheAdminToken: readCacheAdminToken(env),
   };
+}
+
+/** `CACHE_ADMIN_TOKEN`: the operators' token for `POST /cache/invalidate` (at least 32 characters); unset, the path does not exist. */
+function readCacheAdminToken(env: Record<string, string | undefined>): string | undefined {
+  const token = readOptionalString(env, 'CACHE_ADMIN_TOKEN');
+  if (token !== undefined && token.length < 32) throw new ConfigError('CACHE_ADMIN_TOKEN must be at least 32 characters');
+  return token;
 }
 
 /** `RATE_LIMITS=off` turns the policy's rate limits off (load tests, benchmarks); on by default. */

@@ -103,6 +103,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       rateLimitBuckets,
       responseStore,
       dataChanges,
+      cacheAdminToken: config.cacheAdminToken,
     });
     if (usage && config.registryUrl && config.usageReporting) {
       const reporter = startUsageReporter({ recorder: usage, registryUrl: config.registryUrl, ...config.usageReporting, log: service.log, metrics: telemetry.metrics });

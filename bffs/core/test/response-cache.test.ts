@@ -92,6 +92,30 @@ describe('the response cache', () => {
     expect((await mobile.post(FEED)).headers.get('x-cache')).toBe(JSON.stringify(unrelated.body).includes('"p-0003"') ? 'MISS' : 'HIT');
   });
 
+  test('operators clear cached replies by entity id at POST /cache/invalidate, with their token only', async () => {
+    const token = 'operators-token-0123456789abcdefghijklmnop';
+    const web = await stack.bff(withResponseCache(webBff), 'development', { responseStore: memoryResponseStore(100), cacheAdminToken: token });
+    const base = web.url.replace(/\/graphql$/, '');
+    const clear = (body: unknown, authorization?: string) =>
+      fetch(`${base}/cache/invalidate`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(body) });
+    const product = { query: '{ product(id: "p-0004") { id name } }' };
+    await web.post(product);
+    expect((await web.post(product)).headers.get('x-cache')).toBe('HIT');
+    const refused = await clear({ ids: ['p-0004'] }, 'Bearer not-the-token');
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await web.post(product)).headers.get('x-cache')).toBe('HIT');
+    const bad = await clear({ ids: 'p-0004' }, `Bearer ${token}`);
+    expect(bad.status).toBe(400);
+    const cleared = await clear({ ids: ['p-0004'] }, `Bearer ${token}`);
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toEqual({ invalidated: 1 });
+    expect((await web.post(product)).headers.get('x-cache')).toBe('MISS');
+    // Without a token configured the path does not exist.
+    const plain = await stack.bff(withResponseCache(webBff), 'development', { responseStore: memoryResponseStore(100) });
+    expect((await fetch(`${plain.url.replace(/\/graphql$/, '')}/cache/invalidate`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
   test('never a reply with errors; the memory store holds at most maxEntries (evictions in /metrics)', async () => {
     const web = await stack.bff(withResponseCache(webBff, { maxEntries: 2 }), 'development', { responseStore: undefined });
     const bad = { query: '{ products(first: 2, after: "%%%") { nodes { id } } }' };

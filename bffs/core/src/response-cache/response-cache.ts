@@ -28,8 +28,8 @@ export interface ResponseCache {
   lookup(operation: AdmittedOperation, caller: VerifiedUser | null, supergraph: string): Promise<{ body: string; cacheControl: string } | undefined>;
   /** Keeps a reply if its hints and the policy allow it, tagged with the ids of the entities in it. */
   store(operation: AdmittedOperation, caller: VerifiedUser | null, supergraph: string, answer: AnsweredOperation): Promise<void>;
-  /** Clears every kept reply that shows any of these entities (a subgraph announced they changed). */
-  invalidate(change: DataChange): Promise<void>;
+  /** Clears every kept reply that shows any of these entities (a subgraph announced they changed); resolves with how many went. */
+  invalidate(change: DataChange): Promise<number>;
 }
 
 /**
@@ -91,6 +91,7 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
     invalidate: async (change) => {
       const removed = await store.invalidate(change.ids.map((id) => `id:${id}`));
       for (let i = 0; i < removed; i++) counted('invalidated');
+      return removed;
     },
   };
 }

@@ -15,6 +15,7 @@ import type { UsageRecorder } from '../usage/usage-recorder';
 import { registeredOperationNames } from './registered-operations';
 import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 import { createRateLimiter } from '../rate-limits/rate-limiter';
+import { cacheInvalidationRoutes } from '../response-cache/invalidation-route';
 import { createResponseCache } from '../response-cache/response-cache';
 import { memoryResponseStore, type ResponseStore } from '../response-cache/response-store';
 import { memoryTokenBuckets, type TokenBuckets } from '../rate-limits/token-buckets';
@@ -66,6 +67,8 @@ export interface BffServerOptions {
   responseStore?: ResponseStore | false;
   /** Where subgraphs announce data changes, which clear the response cache. @default within this process */
   dataChanges?: DataChanges;
+  /** The operators' token for `POST /cache/invalidate` (`CACHE_ADMIN_TOKEN`); none: no such path. */
+  cacheAdminToken?: string;
 }
 
 export interface BffServer {
@@ -124,7 +127,10 @@ export function createBffServer(options: BffServerOptions): BffServer {
   const dataChanges = options.dataChanges ?? inProcessDataChanges();
   const stopFollowingChanges = responseCache ? dataChanges.subscribe((change) => void responseCache.invalidate(change)) : () => undefined;
   const http: GraphQLHttpServer = createGraphQLHttpServer({
-    routes: devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : undefined,
+    routes: {
+      ...(devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : {}),
+      ...(responseCache && options.cacheAdminToken ? cacheInvalidationRoutes(responseCache, options.cacheAdminToken) : {}),
+    },
     handle: createBffRequestHandler({
       policy: options.policy,
       mode,
