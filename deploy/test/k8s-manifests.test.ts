@@ -34,6 +34,7 @@ const OPTIONAL: Record<string, { reason: string; requiredIn?: RenderName[] }> = 
   USAGE_REPORTING: { reason: 'default on: a BFF with REGISTRY_URL reports its usage there' },
   MAX_CONCURRENT_REQUESTS: { reason: "default 256 requests in flight per subgraph pod, divided evenly among the clients calling it" },
   CACHE_ADMIN_TOKEN: { reason: 'the operators\' cache invalidation path exists only where a Secret sets it' },
+  RESPONSE_CACHE: { reason: "default on: the client policy's response cache applies (off is for load tests)" },
   RATE_LIMITS: { reason: "default on: the client policy's rate limits apply (off is for load tests)" },
   REDIS_URL: { reason: "orders announces order changes through PostgreSQL's LISTEN/NOTIFY on the database its replicas share; the BFFs set it (shared APQ and rate limits)" },
   USAGE_REPORT_INTERVAL_MS: { reason: 'default 10000: one usage report per BFF pod every 10 s' },

@@ -60,6 +60,8 @@ export function baseEnv(): Record<string, string | undefined> {
   env.LOG_LEVEL = 'warn';
   // One address sends the whole load: a caller's budget would be the bench's ceiling.
   env.RATE_LIMITS = 'off';
+  // The uncached figures: rows with the cache on say so.
+  env.RESPONSE_CACHE = 'off';
   delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   return env;

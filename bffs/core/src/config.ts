@@ -29,6 +29,8 @@ export interface BffConfig {
   rateLimits: boolean;
   /** The operators' token for clearing the response cache (`CACHE_ADMIN_TOKEN`). */
   cacheAdminToken: string | undefined;
+  /** Whether the policy's response cache is used (`RESPONSE_CACHE`). */
+  responseCache: boolean;
 }
 
 /**
@@ -39,7 +41,8 @@ export interface BffConfig {
  * `REGISTRY_USAGE_TOKEN`, `USAGE_REPORT_INTERVAL_MS`), `REDIS_URL` for state shared by replicas, `WORKERS` (a number, or `auto`
  * for one per CPU) for processes sharing the port, `QUERY_PLANNER` (`apollo`, or `hive` for
  * the Hive Router's planner behind the kit's executor), `RATE_LIMITS=off` to ignore the
- * policy's rate limits (load tests), `CACHE_ADMIN_TOKEN` for the operators' cache invalidation.
+ * policy's rate limits (load tests), `RESPONSE_CACHE=off` to ignore its response cache,
+ * `CACHE_ADMIN_TOKEN` for the operators' cache invalidation.
  */
 export { readJwtConfig };
 
@@ -69,6 +72,7 @@ export function readBffConfig(defaultPort: number, env: Record<string, string | 
     queryPlanner: readQueryPlanner(env),
     rateLimits: readRateLimits(env),
     cacheAdminToken: readCacheAdminToken(env),
+    responseCache: readOnOff(env, 'RESPONSE_CACHE'),
   };
 }
 
@@ -81,8 +85,13 @@ function readCacheAdminToken(env: Record<string, string | undefined>): string | 
 
 /** `RATE_LIMITS=off` turns the policy's rate limits off (load tests, benchmarks); on by default. */
 function readRateLimits(env: Record<string, string | undefined>): boolean {
-  const value = readString(env, 'RATE_LIMITS', 'on');
-  if (value !== 'on' && value !== 'off') throw new ConfigError(`RATE_LIMITS must be "on" or "off", got "${value}"`);
+  return readOnOff(env, 'RATE_LIMITS');
+}
+
+/** A switch that is on unless the variable says `off`. */
+function readOnOff(env: Record<string, string | undefined>, name: string): boolean {
+  const value = readString(env, name, 'on');
+  if (value !== 'on' && value !== 'off') throw new ConfigError(`${name} must be "on" or "off", got "${value}"`);
   return value === 'on';
 }
 

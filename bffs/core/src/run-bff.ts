@@ -73,9 +73,10 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     }
     let apqStore: ApqStore | undefined;
     let rateLimitBuckets: TokenBuckets | false | undefined = config.rateLimits ? undefined : false;
-    let responseStore: ResponseStore | undefined;
-    const dataChanges = dataChangesFor(config.redisUrl, service.log);
-    service.onStop(() => dataChanges.close());
+    let responseStore: ResponseStore | false | undefined = config.responseCache ? undefined : false;
+    // Data changes clear the response cache: through Redis, or each subgraph's own stream.
+    const dataChanges = config.redisUrl ? dataChangesFor(config.redisUrl, service.log) : ('subgraph-streams' as const);
+    if (dataChanges !== 'subgraph-streams') service.onStop(() => dataChanges.close());
     if (config.redisUrl) {
       const connection = await connectRedis(config.redisUrl, { log: service.log });
       service.onStop(() => connection.close());
@@ -83,7 +84,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       // Budgets every replica shares; this replica's own while Redis cannot answer.
       if (config.rateLimits) rateLimitBuckets = redisTokenBuckets(connection.redis, 'bff:rate:', service.log);
       // Cached replies every replica shares.
-      responseStore = redisResponseStore(connection.redis, `bff:cache:${definition.policy.name}:`);
+      if (config.responseCache) responseStore = redisResponseStore(connection.redis, `bff:cache:${definition.policy.name}:`);
     }
     const usage = config.registryUrl && config.usageReporting ? new UsageRecorder({ client: definition.policy.name }) : undefined;
     const telemetry = ServiceTelemetry.fromConfig(client, telemetryConfig);

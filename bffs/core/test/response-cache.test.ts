@@ -27,6 +27,8 @@ describe('the response cache', () => {
   afterAll(() => stack?.stop());
 
   const catalogRequests = () => stack.subgraphs.catalog!.receivedHeaders().length;
+  /** Requests for inventory's /changes stream so far. */
+  const changeStreams = () => stack.subgraphs.inventory!.receivedHeaders().filter((headers) => headers.accept === 'text/event-stream').length;
   const ordersRequests = () => stack.subgraphs.orders!.receivedHeaders().length;
 
   test('a public query is answered from the cache for its max-age: the subgraph is asked once; other variables are another entry', async () => {
@@ -72,8 +74,15 @@ describe('the response cache', () => {
     expect(await cacheOf(carol)).toBe('HIT');
   });
 
-  test('a stock change made through the web BFF’s checkout clears the cached product on the mobile BFF at once', async () => {
-    const mobile = await stack.bff(withResponseCache(mobileBff), 'development', { responseStore: memoryResponseStore(100) });
+  test.each([
+    ['a channel in this process', undefined],
+    ["each subgraph's /changes stream (a BFF without Redis, in another process)", 'subgraph-streams' as const],
+  ])('a stock change made through the web BFF’s checkout clears the cached product on the mobile BFF at once, heard through %s', async (_how, dataChanges) => {
+    const streamsBefore = changeStreams();
+    const mobile = await stack.bff(withResponseCache(mobileBff), 'development', { responseStore: memoryResponseStore(100), dataChanges });
+    // With streams: wait until inventory streams its changes to this BFF (it subscribes as the request arrives).
+    for (let i = 0; dataChanges && i < 500 && changeStreams() === streamsBefore; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (dataChanges) expect(changeStreams()).toBe(streamsBefore + 1);
     const web = await stack.bff(webBff, 'development');
     const product = { query: '{ product(id: "p-0003") { id name stock { available } } }' };
     const first = await mobile.post(product);
@@ -84,7 +93,12 @@ describe('the response cache', () => {
       await bearer('u-005', ['orders:write']),
     );
     expect(placed.body.errors).toBeUndefined();
-    const after = await mobile.post(product);
+    // Through a stream the change arrives a moment after the write's reply: wait for it, not for a time.
+    let after = await mobile.post(product);
+    for (let i = 0; i < 200 && after.headers.get('x-cache') === 'HIT'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      after = await mobile.post(product);
+    }
     expect(after.headers.get('x-cache')).toBe('MISS');
     expect(after.body.data.product.stock.available).toBe(first.body.data.product.stock.available - 2);
     // What does not show that product stays.

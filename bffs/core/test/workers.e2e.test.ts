@@ -143,7 +143,7 @@ describe('WORKERS=2: one BFF port served by two worker processes', () => {
     const routing = Object.fromEntries(
       Object.entries({ ...stack.subgraphUrls, reviews: reviews.url }).map(([name, url]) => [`SUBGRAPH_URL_${name.toUpperCase()}`, url]),
     );
-    bff = startTsProcess('bffs/web/src/index.ts', { WORKERS: '2', PORT: String(port), RATE_LIMITS: 'off', [MARKER]: marker, ...routing });
+    bff = startTsProcess('bffs/web/src/index.ts', { WORKERS: '2', PORT: String(port), RATE_LIMITS: 'off', RESPONSE_CACHE: 'off', [MARKER]: marker, ...routing });
     let pending = '';
     bff.child.stdout!.on('data', (chunk: string) => {
       const parts = (pending + chunk).split('\n');

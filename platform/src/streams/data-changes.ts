@@ -16,8 +16,12 @@ export interface DataChange {
  */
 export interface DataChanges {
   publish(change: DataChange): Promise<void>;
-  /** Calls `onChange` with every change from now on; returns the function that stops. */
-  subscribe(onChange: (change: DataChange) => void): () => void;
+  /**
+   * Calls `onChange` with every change from now on, and `onGap` when changes may have been
+   * missed (the channel was lost and is back: whatever was kept may be stale); returns the
+   * function that stops.
+   */
+  subscribe(onChange: (change: DataChange) => void, onGap?: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export function redisDataChanges(url: string, log: (line: string) => void = cons
   let publisher: Redis | undefined;
   let subscriber: Redis | undefined;
   const listeners = new Set<(change: DataChange) => void>();
+  const gaps = new Set<() => void>();
   const connection = () => {
     const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
     redis.on('error', () => undefined);
@@ -61,9 +66,15 @@ export function redisDataChanges(url: string, log: (line: string) => void = cons
         log(`data change not announced (${(error as Error).message}): ${change.subgraph} ${change.typename} ${change.ids.join(', ')}`);
       }
     },
-    subscribe: (onChange) => {
+    subscribe: (onChange, onGap) => {
       if (!subscriber) {
         subscriber = connection();
+        let readyBefore = false;
+        // ioredis subscribes again after a reconnect; what was published in between was missed.
+        subscriber.on('ready', () => {
+          if (readyBefore) for (const gap of gaps) gap();
+          readyBefore = true;
+        });
         subscriber.on('message', (_channel: string, message: string) => {
           let change: DataChange;
           try {
@@ -77,10 +88,15 @@ export function redisDataChanges(url: string, log: (line: string) => void = cons
         subscriber.subscribe(DATA_CHANGES_CHANNEL).catch((error: Error) => log(`not hearing data changes (${error.message})`));
       }
       listeners.add(onChange);
-      return () => listeners.delete(onChange);
+      if (onGap) gaps.add(onGap);
+      return () => {
+        listeners.delete(onChange);
+        if (onGap) gaps.delete(onGap);
+      };
     },
     close: async () => {
       listeners.clear();
+      gaps.clear();
       subscriber?.disconnect();
       publisher?.disconnect();
       subscriber = publisher = undefined;

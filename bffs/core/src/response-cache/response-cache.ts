@@ -30,6 +30,8 @@ export interface ResponseCache {
   store(operation: AdmittedOperation, caller: VerifiedUser | null, supergraph: string, answer: AnsweredOperation): Promise<void>;
   /** Clears every kept reply that shows any of these entities (a subgraph announced they changed); resolves with how many went. */
   invalidate(change: DataChange): Promise<number>;
+  /** Forgets every kept reply (changes may have been missed). */
+  clear(): Promise<void>;
 }
 
 /**
@@ -93,6 +95,7 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
       for (let i = 0; i < removed; i++) counted('invalidated');
       return removed;
     },
+    clear: () => store.clear(),
   };
 }
 

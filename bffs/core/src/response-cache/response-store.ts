@@ -6,6 +6,8 @@ export interface ResponseStore {
   set(key: string, value: string, ttlMs: number, tags: readonly string[]): Promise<void>;
   /** Removes every entry with any of these tags; resolves with how many went. */
   invalidate(tags: readonly string[]): Promise<number>;
+  /** Removes every entry (changes may have been missed). */
+  clear(): Promise<void>;
 }
 
 /**
@@ -56,6 +58,10 @@ export function memoryResponseStore(maxEntries: number, evicted: () => void = ()
       for (const tag of tags) for (const key of [...(tagged.get(tag) ?? [])]) if (remove(key)) removed += 1;
       return removed;
     },
+    clear: async () => {
+      entries.clear();
+      tagged.clear();
+    },
   };
 }
 
@@ -98,5 +104,8 @@ export function redisResponseStore(redis: Redis, keyPrefix: string): ResponseSto
       }
       return removed;
     },
+    // Shared entries are cleared by their tags and expire at their max-age; one replica's lost
+    // channel does not empty every replica's cache.
+    clear: async () => undefined,
   };
 }

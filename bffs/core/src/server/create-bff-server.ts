@@ -18,6 +18,7 @@ import { createRateLimiter } from '../rate-limits/rate-limiter';
 import { cacheInvalidationRoutes } from '../response-cache/invalidation-route';
 import { createResponseCache } from '../response-cache/response-cache';
 import { memoryResponseStore, type ResponseStore } from '../response-cache/response-store';
+import { subgraphChangeStreams } from '../response-cache/subgraph-change-streams';
 import { memoryTokenBuckets, type TokenBuckets } from '../rate-limits/token-buckets';
 import { OpenSubscriptions } from '../subscriptions/open-subscriptions';
 import { attachWebSocketTransport } from '../subscriptions/websocket-transport';
@@ -65,8 +66,12 @@ export interface BffServerOptions {
    * replica); `false`: no response cache whatever the policy says. @default this process's memory
    */
   responseStore?: ResponseStore | false;
-  /** Where subgraphs announce data changes, which clear the response cache. @default within this process */
-  dataChanges?: DataChanges;
+  /**
+   * Where subgraphs announce data changes, which clear the response cache: a channel
+   * (Redis pub/sub), or `subgraph-streams` to follow each subgraph's own `/changes` stream
+   * (a BFF without Redis). @default within this process
+   */
+  dataChanges?: DataChanges | 'subgraph-streams';
   /** The operators' token for `POST /cache/invalidate` (`CACHE_ADMIN_TOKEN`); none: no such path. */
   cacheAdminToken?: string;
 }
@@ -124,8 +129,16 @@ export function createBffServer(options: BffServerOptions): BffServer {
       ? createResponseCache(cachePolicy, options.policy.name, options.responseStore ?? memoryResponseStore(cachePolicy.maxEntries, () => metrics.responseCache('evicted')), (outcome) => metrics.responseCache(outcome))
       : undefined;
   // Cached replies follow the data: a subgraph's announced change clears the replies that show it.
-  const dataChanges = options.dataChanges ?? inProcessDataChanges();
-  const stopFollowingChanges = responseCache ? dataChanges.subscribe((change) => void responseCache.invalidate(change)) : () => undefined;
+  const dataChanges =
+    options.dataChanges === 'subgraph-streams'
+      ? subgraphChangeStreams(serving.state.subgraphs, gatewaySecret, (line) => telemetry.logger.warn(line))
+      : (options.dataChanges ?? inProcessDataChanges());
+  const stopFollowingChanges = responseCache
+    ? dataChanges.subscribe(
+        (change) => void responseCache.invalidate(change),
+        () => void responseCache.clear(),
+      )
+    : () => undefined;
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: {
       ...(devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : {}),
@@ -169,6 +182,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       (stopped ??= (async () => {
         openSubscriptions.drain();
         stopFollowingChanges();
+        if (options.dataChanges === 'subgraph-streams') await dataChanges.close();
         await webSockets.close();
         await http.close();
         if (gateway.loaded()) await gateway.stop();

@@ -33,6 +33,8 @@ export interface SupergraphState {
   persistedOperations: readonly { query: string; operationName?: string }[];
   /** Readiness over the supergraph's subgraphs (see subgraph-readiness.ts). */
   readiness: () => Promise<ReadinessReport>;
+  /** The HTTP subgraphs it routes to, where they are. */
+  subgraphs: readonly RemoteSubgraph[];
 }
 
 export interface SupergraphStateOptions {
@@ -69,6 +71,7 @@ export function buildSupergraphState(
   const persisted = persistedQueryHandlers(options.policy.persistedQueries, options.mode, { apiSchema, apqStore: options.apqStore, manifests, metrics: options.metrics });
   // Where introspection is off, "Did you mean …?" would reveal the schema as surely.
   const schemaIsPublic = options.mode === 'development' || options.policy.introspectionInProduction;
+  const subgraphs = remoteSubgraphs(supergraph, options.subgraphUrls);
   const authorize = (document: DocumentNode, operation: OperationDefinitionNode, caller: VerifiedUser | null) => authorizeOperation(apiSchema, document, operation, requirements, caller);
   return {
     supergraphSdl,
@@ -86,6 +89,7 @@ export function buildSupergraphState(
     }),
     authorize,
     persistedOperations: [...persisted.safelist.values()].map((op) => ({ query: op.body, operationName: op.name })),
-    readiness: subgraphReadiness(remoteSubgraphs(supergraph, options.subgraphUrls), options.gatewaySecret, options.breakers),
+    readiness: subgraphReadiness(subgraphs, options.gatewaySecret, options.breakers),
+    subgraphs,
   };
 }

@@ -13,6 +13,7 @@ import { rejectNulCharactersPlugin } from './plugins/reject-nul-characters-plugi
 import { statementCountPlugin } from './plugins/statement-count-plugin';
 import { resolverSpansPlugin } from './plugins/resolver-spans-plugin';
 import { attachSubscriptionServer } from './subscription-server';
+import { CHANGES_PATH, changeStream } from './change-stream';
 
 export { SQL_STATEMENTS_HEADER } from './plugins/statement-count-plugin';
 
@@ -146,7 +147,9 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     return { user: userFromHeaders(req.headers), db, loaders: definition.createLoaders(db), sql, services, telemetry: requestTelemetry, announce };
   };
   const admitGateway = gatewayCredentialCheck(gatewaySecret);
+  const changes = changeStream(dataChanges, admitGateway);
   const http = createGraphQLHttpServer({
+    routes: { [CHANGES_PATH]: changes.route },
     handle: apolloRequestHandler(apollo, async (req, requestTelemetry) => contextOf(req, requestTelemetry)),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     admit: admitGateway,
@@ -173,6 +176,7 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
     stop: () =>
       (stopped ??= (async () => {
         await subscriptions?.close();
+        changes.close();
         await lifecycle.stop();
         await definition.closeServices?.(services);
         await dataChanges.close();
