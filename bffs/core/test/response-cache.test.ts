@@ -4,7 +4,7 @@ import { webBff } from '@bff/web';
 import type { ResponseCachePolicy } from '@bff/formats';
 import { redisDataChanges } from '@bff/platform';
 import { describeWithRedis, testRedisUrl } from '@bff/platform/testing';
-import type { BffDefinition } from '../src';
+import { UsageRecorder, type BffDefinition } from '../src';
 import { memoryResponseStore, redisResponseStore } from '../src/response-cache/response-store';
 import { connectRedis, type RedisConnection } from '../src/shared-state/redis-connection';
 import { bearer, startTestStack, type TestBff, type TestStack } from './support/test-stack';
@@ -32,7 +32,8 @@ describe('the response cache', () => {
   const ordersRequests = () => stack.subgraphs.orders!.receivedHeaders().length;
 
   test('a public query is answered from the cache for its max-age: the subgraph is asked once; other variables are another entry', async () => {
-    const web = await stack.bff(withResponseCache(webBff), 'development', { responseStore: memoryResponseStore(100) });
+    const usage = new UsageRecorder({ client: 'web' });
+    const web = await stack.bff(withResponseCache(webBff), 'development', { responseStore: memoryResponseStore(100), usage });
     const before = catalogRequests();
     const first = await web.post(FEED);
     expect(first.headers.get('x-cache')).toBe('MISS');
@@ -42,6 +43,9 @@ describe('the response cache', () => {
       expect(reply.body).toEqual(first.body);
     }
     expect(catalogRequests() - before).toBe(1);
+    // Answers from the cache are traffic too: the registry's usage counts all six.
+    const counted = usage.take()!.report.usage.reduce((sum, entry) => sum + entry.requests, 0);
+    expect(counted).toBe(6);
     const other = await web.post({ ...FEED, variables: { first: 6 } });
     expect(other.headers.get('x-cache')).toBe('MISS');
     expect(other.body.data.products.nodes).toHaveLength(6);

@@ -118,6 +118,13 @@ async function answer({ options, request, req, telemetry, caller, preconditions,
     const kept = await options.responseCache!.lookup(cacheable, caller, state.supergraphSdl);
     if (kept) {
       telemetry.operationEnded({ name: cacheable.definition.name?.value ?? cacheable.request.operationName, outcome: 'success' });
+      // A cached answer is still traffic the registry's checks must see.
+      options.usage?.record(
+        { queryHash: cacheable.queryHash, name: cacheable.definition.name?.value ?? null, document: cacheable.document, schema: state.apiSchema },
+        context.client.name,
+        context.client.version,
+        false,
+      );
       const headers = new HeaderMap([['content-type', preconditions.contentType], ['cache-control', request.method === 'GET' ? kept.cacheControl : 'no-store']]);
       if (options.mode === 'development') headers.set('x-cache', 'HIT');
       return { status: 200, headers, body: { kind: 'complete', string: kept.body } } satisfies HTTPGraphQLResponse;
