@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mobileBff } from '@bff/mobile';
 import { webBff } from '@bff/web';
 import type { ResponseCachePolicy } from '@bff/formats';
-import { redisDataChanges } from '@bff/platform';
+import { redisDataChanges, type DataChanges } from '@bff/platform';
 import { describeWithRedis, testRedisUrl } from '@bff/platform/testing';
 import { UsageRecorder, type BffDefinition } from '../src';
 import { memoryResponseStore, redisResponseStore } from '../src/response-cache/response-store';
@@ -172,13 +172,60 @@ describeWithRedis('data changes through Redis pub/sub', () => {
 describeWithRedis('the response cache shared by replicas through Redis', () => {
   let stack: TestStack;
   let connections: RedisConnection[];
+  const channels: DataChanges[] = [];
+  /** A Redis channel of data changes of its own, closed with the suite. */
+  const redisChannel = () => {
+    const channel = redisDataChanges(testRedisUrl());
+    channels.push(channel);
+    return channel;
+  };
   beforeAll(async () => {
-    stack = await startTestStack();
+    // The subgraphs announce their changes through Redis, as they would to BFFs in other processes.
+    stack = await startTestStack({ dataChanges: redisChannel });
     connections = await Promise.all([connectRedis(testRedisUrl()), connectRedis(testRedisUrl())]);
   });
   afterAll(async () => {
     await Promise.all((connections ?? []).map((c) => c.close()));
     await stack?.stop();
+    await Promise.all(channels.map((channel) => channel.close()));
+  });
+
+  test('a stock change made through the web BFF’s checkout is seen on the next request through either mobile replica', async () => {
+    const prefix = `bff:cache:test-${randomBytes(4).toString('hex')}:`;
+    const replicas: TestBff[] = [];
+    for (const connection of connections) {
+      replicas.push(await stack.bff(withResponseCache(mobileBff), 'development', { responseStore: redisResponseStore(connection.redis, prefix), dataChanges: redisChannel() }));
+    }
+    const web = await stack.bff(webBff, 'development');
+    const product = { query: '{ product(id: "p-0006") { id name stock { available } } }' };
+    // The replicas share their entries in Redis, so one replica hearing a change clears it for
+    // both. A replica hears once its subscription is set up: announce a change to the product
+    // until the entry is dropped, before the change that counts.
+    const announcer = redisChannel();
+    let dropped = false;
+    for (let i = 0; !dropped && i < 200; i++) {
+      await replicas[0]!.post(product);
+      await announcer.publish({ subgraph: 'inventory', typename: 'Product', ids: ['p-0006'] });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      dropped = (await replicas[1]!.post(product)).headers.get('x-cache') === 'MISS';
+    }
+    expect(dropped).toBe(true);
+    const first = await replicas[0]!.post(product);
+    expect((await replicas[1]!.post(product)).headers.get('x-cache')).toBe('HIT');
+    const placed = await web.post(
+      { query: 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', variables: { input: { idempotencyKey: `cache-redis-${randomBytes(4).toString('hex')}`, lines: [{ productId: 'p-0006', quantity: 1 }] } } },
+      await bearer('u-006', ['orders:write']),
+    );
+    expect(placed.body.errors).toBeUndefined();
+    // The change travels through Redis a moment after the write's reply: wait for it, not for a time.
+    for (const replica of replicas) {
+      let after = await replica.post(product);
+      for (let i = 0; i < 200 && after.body.data.product.stock.available === first.body.data.product.stock.available; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        after = await replica.post(product);
+      }
+      expect(after.body.data.product.stock.available).toBe(first.body.data.product.stock.available - 1);
+    }
   });
 
   test('two mobile replicas share one cache: the feed is fetched from the subgraphs once for requests spread over both', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { accountsSubgraph } from '@subgraphs/accounts';
 import { catalogSubgraph } from '@subgraphs/catalog';
 import { inventorySubgraph } from '@subgraphs/inventory';
-import type { ServiceTelemetry } from '@bff/platform';
+import type { DataChanges, ServiceTelemetry } from '@bff/platform';
 import { startTestSubgraph, type TestSubgraph } from '@subgraphs/kit/testing';
 import { ordersSubgraph } from '@subgraphs/orders';
 import { reviewsSubgraph } from '@subgraphs/reviews';
@@ -42,14 +42,16 @@ export async function startTestStack(
     catalog?: typeof catalogSubgraph;
     /** Telemetry of each subgraph by name (logs into a CapturedLog, spans to a receiver). @default quiet */
     telemetry?: (service: string) => ServiceTelemetry;
+    /** Where the subgraphs announce data changes (Redis, as replicas in other processes would hear them). @default within this process */
+    dataChanges?: () => DataChanges;
   } = {},
 ): Promise<TestStack> {
-  const { telemetry } = overrides;
+  const { telemetry, dataChanges } = overrides;
   const [accounts, catalog, inventory, reviews] = await Promise.all(
-    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph].map((d: any) => startTestSubgraph(d, 'pglite', { telemetry })),
+    [accountsSubgraph, overrides.catalog ?? catalogSubgraph, inventorySubgraph, reviewsSubgraph].map((d: any) => startTestSubgraph(d, 'pglite', { telemetry, dataChanges })),
   );
   // Orders reserves stock in this stack's inventory, so what the BFFs sell shows in its stock.
-  const orders = await startTestSubgraph(ordersSubgraph, 'pglite', { env: { INVENTORY_URL: `${inventory!.url}/graphql` }, telemetry });
+  const orders = await startTestSubgraph(ordersSubgraph, 'pglite', { env: { INVENTORY_URL: `${inventory!.url}/graphql` }, telemetry, dataChanges });
   const subgraphs: TestSubgraph[] = [accounts!, catalog!, inventory!, reviews!, orders];
   const subgraphUrls = Object.fromEntries(
     ['accounts', 'catalog', 'inventory', 'reviews', 'orders'].map((name, i) => [name, `${subgraphs[i]!.url}/graphql`]),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { openDatabase, quoteIdentifier, type Database, migrate, readMigrations, DEVELOPMENT_GATEWAY_SECRET, GATEWAY_CREDENTIAL_HEADER } from '@bff/platform';
 import { createSubgraphServer, SQL_STATEMENTS_HEADER, type SubgraphDefinition, type SubgraphServer } from '../graphql/subgraph-server';
-import type { ServiceTelemetry } from '@bff/platform';
+import type { DataChanges, ServiceTelemetry } from '@bff/platform';
 import { disposeTestDatabase, openTestDatabase, type StorageBackend } from '@bff/platform/testing';
 
 export interface GraphQLResponseBody {
@@ -44,6 +44,8 @@ export interface TestSubgraphOptions {
   dependencies?: Readonly<Record<string, SubgraphDefinition<any, any>>>;
   /** Telemetry of the subgraph (and of each dependency started for it), by service name. @default quiet */
   telemetry?: (service: string) => ServiceTelemetry;
+  /** Where it (and each dependency started for it) announces data changes. @default within this process */
+  dataChanges?: () => DataChanges;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function startTestSubgraph<Loaders, Services>(
     for (const dependency of definition.dependencies ?? []) {
       const given = options.dependencies?.[dependency.subgraph];
       if (given) {
-        const started = await startTestSubgraph(given, backend, { telemetry: options.telemetry });
+        const started = await startTestSubgraph(given, backend, { telemetry: options.telemetry, dataChanges: options.dataChanges });
         dependencies[dependency.subgraph] = started;
         env[dependency.urlVariable] = `${started.url}/graphql`;
       } else if (!env[dependency.urlVariable]) {
@@ -75,7 +77,7 @@ export async function startTestSubgraph<Loaders, Services>(
     db = await openTestDatabase(definition.name, backend);
     await migrate(db, readMigrations(definition.migrationsDir), definition.seed);
     const services = definition.createServices?.(env, { gatewaySecret: DEVELOPMENT_GATEWAY_SECRET });
-    server = createSubgraphServer(definition, db, { services, telemetry: options.telemetry?.(definition.name) });
+    server = createSubgraphServer(definition, db, { services, telemetry: options.telemetry?.(definition.name), dataChanges: options.dataChanges?.() });
     url = await server.listen(0, '127.0.0.1');
   } catch (error) {
     if (db) await disposeTestDatabase(db).catch(() => undefined);
