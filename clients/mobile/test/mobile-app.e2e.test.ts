@@ -167,6 +167,68 @@ describeWithBrowser('mobile app in Chromium', () => {
     expect(await page.getByText(/Live status updates stopped/).count()).toBe(0);
   });
 
+  test('a follow the BFF ends while the order can still change (a BFF that drains): the screen follows it again', async () => {
+    // The first follow gets the order as it is, then `complete`, as a draining BFF ends it;
+    // the ones after reach the BFF.
+    const follows: Request[] = [];
+    let reopen: (request: Request) => void;
+    const reopened = new Promise<Request>((resolve) => (reopen = resolve));
+    await page.route('**/graphql', async (route) => {
+      if (!isFollow(route.request())) return route.fallback();
+      follows.push(route.request());
+      if (follows.length === 2) reopen(route.request());
+      if (follows.length > 1) return route.fallback();
+      const { id } = (JSON.parse(route.request().postData()!) as { variables: { id: string } }).variables;
+      const event = { data: { orderStatusChanged: { __typename: 'Order', id, status: 'PLACED', cancelledAt: null } } };
+      await route.fulfill({ status: 200, contentType: 'text/event-stream', body: `event: next\ndata: ${JSON.stringify(event)}\n\nevent: complete\ndata:\n\n` });
+    });
+    try {
+      await placeAnOrder();
+      await page.getByText('Thank you! Your order is placed.').waitFor();
+      const follow = await Promise.race([reopened, page.waitForTimeout(15_000).then(() => Promise.reject(new Error('the ended follow was not opened again')))]);
+      const orderId = (JSON.parse(follow.postData()!) as { variables: { id: string } }).variables.id;
+      expect(follows.map((r) => JSON.parse(r.postData()!).variables.id)).toEqual([orderId, orderId]);
+      const stream = (await follow.response())!;
+      expect(stream.status()).toBe(200);
+
+      // A later change still reaches the screen, over the reopened stream; the delivery ends
+      // that one, and a delivered order is not followed again.
+      const staff = await bearer('staff-e2e', ['orders:fulfil']);
+      const advance = async () => (await signIn.post({ query: 'mutation Advance($id: ID!) { advanceOrder(id: $id) { id status } }', variables: { id: orderId } }, staff)).body.data.advanceOrder.status as string;
+      expect(await advance()).toBe('SHIPPED');
+      await page.getByText('Shipped', { exact: true }).waitFor({ timeout: 15_000 });
+      const followEnded = new Promise<void>((resolve) => {
+        page.on('requestfinished', (r) => r === follow && resolve());
+        page.on('requestfailed', (r) => r === follow && resolve());
+      });
+      expect(await advance()).toBe('DELIVERED');
+      await page.getByText('Delivered', { exact: true }).waitFor({ timeout: 15_000 });
+      await followEnded;
+      await page.waitForTimeout(500);
+      expect(follows).toHaveLength(2);
+      expect(await page.getByText(/Live status updates stopped/).count()).toBe(0);
+    } finally {
+      await page.unroute('**/graphql');
+    }
+  });
+
+  test('a follow that ends before any event is not opened again (no loop)', async () => {
+    let follows = 0;
+    await page.route('**/graphql', (route) =>
+      isFollow(route.request()) ? (follows++, route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'event: complete\ndata:\n\n' })) : route.fallback(),
+    );
+    try {
+      const ended = page.waitForEvent('requestfinished', (r) => isFollow(r));
+      await placeAnOrder();
+      await page.getByText('Thank you! Your order is placed.').waitFor();
+      await ended;
+      await page.waitForTimeout(1_000);
+      expect(follows).toBe(1);
+    } finally {
+      await page.unroute('**/graphql');
+    }
+  });
+
   test('a follow that fails: the screen keeps the status it has and says live updates stopped', async () => {
     // The connection for the stream is reset; everything else goes through.
     await page.route('**/graphql', (route) => (isFollow(route.request()) ? route.abort('connectionreset') : route.fallback()));

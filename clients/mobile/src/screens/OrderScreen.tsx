@@ -1,4 +1,5 @@
-import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
+import { useApolloClient, useQuery, useSubscription } from '@apollo/client/react';
+import { useRef } from 'react';
 import { ScrollView, StyleSheet, Text, View } from 'react-native';
 import { ErrorView } from '../components/ErrorView';
 import { Loading } from '../components/Loading';
@@ -14,6 +15,34 @@ import { cardShadow, colors, radius, spacing, THUMBNAIL_DPR } from '../theme';
 const FINAL_STATUSES: readonly OrderStatus[] = ['DELIVERED', 'CANCELLED'];
 
 /**
+ * Follows an order while it can still change (FollowOrder, over SSE). Each event is the
+ * order's id, status and cancelledAt, written over the cached order, so the screen shows it;
+ * when the stream ends (the BFF ends it after a delivery or a cancellation) or fails, the
+ * cache keeps the last status it had. A stream that ends while the cached order can still
+ * change (a BFF that drains ends its subscriptions with `complete`, to be followed at another
+ * replica) is opened again, but only if it delivered an event: one that a BFF ends at once
+ * would only end again.
+ */
+function useFollowOrder(orderId: string, status: OrderStatus | undefined) {
+  const client = useApolloClient();
+  const events = useRef(0);
+  const following = useSubscription(FollowOrderDocument, {
+    variables: { id: orderId },
+    skip: !status || FINAL_STATUSES.includes(status),
+    onData: () => void events.current++,
+    onError: () => void (events.current = 0),
+    onComplete: () => {
+      const delivered = events.current > 0;
+      events.current = 0;
+      // The cache, not the last render: the event just before `complete` may not be shown yet.
+      const cached = client.readQuery({ query: OrderDetailDocument, variables: { id: orderId, dpr: THUMBNAIL_DPR } })?.order?.status;
+      if (delivered && cached && !FINAL_STATUSES.includes(cached)) following.restart();
+    },
+  });
+  return following;
+}
+
+/**
  * One order with its lines (new in 1.2.0), its status followed live (1.3.0). A just-placed
  * order comes from the cache: PlaceOrder returned all of it.
  */
@@ -21,11 +50,7 @@ export function OrderScreen({ orderId, placed = false }: { orderId: string; plac
   const navigation = useNavigation();
   const { data, error, refetch } = useQuery(OrderDetailDocument, { variables: { id: orderId, dpr: THUMBNAIL_DPR } });
   const order = data?.order;
-  // Each event is the order's id, status and cancelledAt, written over the cached order, so
-  // the screen below shows it; when the stream ends (the BFF ends it after a delivery or a
-  // cancellation) or fails, the cache keeps the last status it had. A delivered or
-  // cancelled order has nothing to follow.
-  const following = useSubscription(FollowOrderDocument, order && !FINAL_STATUSES.includes(order.status) ? { variables: { id: orderId } } : skipToken);
+  const following = useFollowOrder(orderId, order?.status);
   return (
     <View style={styles.screen}>
       <ScreenHeader title={order?.number ?? 'Order'} onBack={navigation.back} />
