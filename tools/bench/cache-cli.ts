@@ -1,15 +1,12 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '@bff/platform';
-import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
-import { STACK } from '../stack/stack';
+import { stopAll } from '../stack/launcher';
 import { optionReader } from './cli-options';
 import { runLoad, type LoadResult } from './load';
 import { benchOperations, wireRequest } from './operations';
 import { renderTable } from './report';
 import { median } from './rounds';
-import { startSubgraphs } from './stack';
-import { productionBffEnv } from './targets';
+import { startBenchSubgraphs } from './stack';
+import { spawnProductionBff } from './targets';
 
 const USAGE = `usage: node --import tsx tools/bench/cache-cli.ts [--rounds 3] [--seconds 5] [--connections 20]
 
@@ -41,24 +38,14 @@ async function main(): Promise<void> {
   const seconds = positive('seconds', values.seconds, 5, true);
   const connections = positive('connections', values.connections, 20, true);
 
-  const started = Date.now();
-  const log = (line: string) => console.error(`[cache-bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
-  log('starting the five subgraphs…');
-  const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
+  const { log, subgraphs } = await startBenchSubgraphs('cache-bench');
   const children = [];
   try {
     const origins = new Map<string, string>();
     for (const client of ['web', 'mobile'] as const) {
       for (const cache of ['off', 'on'] as const) {
-        const service = STACK.find((s) => s.name === `${client}-bff`)!;
-        const port = await freePort();
-        let output = '';
-        const env = { ...productionBffEnv(subgraphs.gatewaySecret, subgraphs.urls), WORKERS: undefined, RESPONSE_CACHE: cache };
-        const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
+        const { child, url } = await spawnProductionBff(client, subgraphs, { RESPONSE_CACHE: cache });
         children.push(child);
-        await waitUntilReady(service, url, child, 120_000).catch((error: Error) => {
-          throw new Error(`${error.message}\n${output}`);
-        });
         origins.set(`${client}-${cache}`, url);
       }
     }

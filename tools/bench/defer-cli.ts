@@ -1,15 +1,13 @@
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Agent, request as httpRequest } from 'node:http';
-import { freePort } from '@bff/platform';
-import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
-import { STACK } from '../stack/stack';
+import { stopAll } from '../stack/launcher';
 import { optionReader } from './cli-options';
 import { quantile } from './load';
 import { renderTable } from './report';
 import { median } from './rounds';
-import { startSubgraphs } from './stack';
-import { productionBffEnv } from './targets';
+import { startBenchSubgraphs } from './stack';
+import { spawnProductionBff } from './targets';
 
 const USAGE = `usage: node --import tsx tools/bench/defer-cli.ts [--rounds N] [--requests N]
 
@@ -75,21 +73,13 @@ async function main(): Promise<void> {
   const rounds = positive('rounds', values.rounds, 3, true);
   const requests = positive('requests', values.requests, 300, true);
 
-  const started = Date.now();
-  const log = (line: string) => console.error(`[defer-bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
-  log('starting the five subgraphs…');
-  const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
-  const service = STACK.find((s) => s.name === 'web-bff')!;
-  const port = await freePort();
-  const env = { ...productionBffEnv(subgraphs.gatewaySecret, subgraphs.urls), WORKERS: undefined };
-  let output = '';
-  const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
-  const origin = new URL(url);
+  const { log, subgraphs } = await startBenchSubgraphs('defer-bench');
+  let child: ChildProcess | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    await waitUntilReady(service, url, child, 120_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${output}`);
-    });
+    const web = await spawnProductionBff('web', subgraphs);
+    child = web.child;
+    const origin = new URL(web.url);
     const variables = { sku: 'AUD-0001' };
     const deferredBody = JSON.stringify({ query: PRODUCT(true), variables });
     const wholeBody = JSON.stringify({ query: PRODUCT(false), variables });
@@ -129,7 +119,7 @@ async function main(): Promise<void> {
     );
   } finally {
     agent.destroy();
-    await stopAll([child], 15_000);
+    if (child) await stopAll([child], 15_000);
     await subgraphs.stop();
   }
 }

@@ -1,15 +1,12 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '@bff/platform';
-import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
-import { STACK } from '../stack/stack';
+import { stopAll } from '../stack/launcher';
 import { optionReader } from './cli-options';
 import { runLoad, type LoadResult } from './load';
 import { benchOperations, wireRequest } from './operations';
 import { renderTable } from './report';
 import { median } from './rounds';
-import { startSubgraphs } from './stack';
-import { productionBffEnv } from './targets';
+import { startBenchSubgraphs } from './stack';
+import { spawnProductionBff } from './targets';
 
 const USAGE = `usage: node --import tsx tools/bench/flood-cli.ts [--rounds 3] [--seconds 5] [--flood-connections 300]
 
@@ -36,22 +33,13 @@ async function main(): Promise<void> {
   const seconds = positive('seconds', values.seconds, 5, true);
   const floodConnections = positive('flood-connections', values['flood-connections'], 300, true);
 
-  const started = Date.now();
-  const log = (line: string) => console.error(`[flood-bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
-  log('starting the five subgraphs…');
-  const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
+  const { log, subgraphs } = await startBenchSubgraphs('flood-bench');
   const children = [];
   try {
     const origins: Record<'web' | 'mobile', string> = {} as never;
     for (const client of ['web', 'mobile'] as const) {
-      const service = STACK.find((s) => s.name === `${client}-bff`)!;
-      const port = await freePort();
-      let output = '';
-      const { child, url } = spawnService(service, port, { env: { ...productionBffEnv(subgraphs.gatewaySecret, subgraphs.urls), WORKERS: undefined }, log: (line) => void (output += `${line}\n`) });
+      const { child, url } = await spawnProductionBff(client, subgraphs);
       children.push(child);
-      await waitUntilReady(service, url, child, 120_000).catch((error: Error) => {
-        throw new Error(`${error.message}\n${output}`);
-      });
       origins[client] = url;
     }
     const { operations } = benchOperations();

@@ -131,3 +131,15 @@ function dataKey(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+
+/**
+ * The side benches' start: a log that says how far in each line is, and the five subgraphs
+ * on the seeded snapshot in the bench's home (`BFF_BENCH_HOME`, default /tmp/bff-bench).
+ */
+export async function startBenchSubgraphs(bench: string): Promise<{ log: (line: string) => void; subgraphs: RunningSubgraphs }> {
+  const started = Date.now();
+  const log = (line: string) => console.error(`[${bench} ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
+  log('starting the five subgraphs…');
+  const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
+  return { log, subgraphs };
+}

@@ -1,20 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEVELOPMENT_JWT, mintToken } from '@bff/core';
 import { clientFiles, type PersistedQueryManifest } from '@bff/formats';
 import { dataset } from '@subgraphs/kit';
-import { freePort, GATEWAY_CREDENTIAL_HEADER, USER_ID_HEADER, USER_SCOPES_HEADER } from '@bff/platform';
+import { GATEWAY_CREDENTIAL_HEADER, USER_ID_HEADER, USER_SCOPES_HEADER } from '@bff/platform';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { spawnService, stopAll, waitUntilReady } from '../stack/launcher';
-import { STACK } from '../stack/stack';
+import { stopAll } from '../stack/launcher';
 import { optionReader } from './cli-options';
 import { renderTable } from './report';
 import { median } from './rounds';
-import { startSubgraphs } from './stack';
-import { productionBffEnv } from './targets';
+import { startBenchSubgraphs } from './stack';
+import { spawnProductionBff } from './targets';
 
 const USAGE = `usage: node --import tsx tools/bench/streaming-cli.ts [--rounds N] [--orders N] [--per-order N]
 
@@ -143,24 +142,16 @@ async function main(): Promise<void> {
   const perOrder = positive('per-order', values['per-order'], 5, true);
   if (orders > 50) return fail('--orders is at most 50 (one seeded user per order)');
 
+  // Distinguishes this run's idempotency keys from those of earlier runs on the same snapshot.
   const started = Date.now();
-  const log = (line: string) => console.error(`[streaming-bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}`);
-  log('starting the five subgraphs…');
-  const subgraphs = await startSubgraphs({ home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'), reseed: false, log });
+  const { log, subgraphs } = await startBenchSubgraphs('streaming-bench');
   const jwt = { ...DEVELOPMENT_JWT, secret: `streaming-bench-${Date.now()}-0123456789abcdefghij` };
   const children = [];
   try {
     const bffs: Record<'web' | 'mobile', URL> = {} as never;
     for (const client of ['web', 'mobile'] as const) {
-      const service = STACK.find((s) => s.name === `${client}-bff`)!;
-      const port = await freePort();
-      let output = '';
-      const env = { ...productionBffEnv(subgraphs.gatewaySecret, subgraphs.urls), JWT_SECRET: jwt.secret, WORKERS: undefined };
-      const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
+      const { child, url } = await spawnProductionBff(client, subgraphs, { JWT_SECRET: jwt.secret });
       children.push(child);
-      await waitUntilReady(service, url, child, 120_000).catch((error: Error) => {
-        throw new Error(`${error.message}\n${output}`);
-      });
       bffs[client] = new URL(url);
     }
     const ordersUrl = subgraphs.urls.orders!;

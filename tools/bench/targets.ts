@@ -68,7 +68,7 @@ export function baseEnv(): Record<string, string | undefined> {
 }
 
 /** A BFF's environment as production has it (baseEnv's), over this run's subgraphs and a fresh JWT secret. */
-export function productionBffEnv(gatewaySecret: string, subgraphUrls: Record<string, string>): Record<string, string | undefined> {
+function productionBffEnv(gatewaySecret: string, subgraphUrls: Record<string, string>): Record<string, string | undefined> {
   return {
     ...baseEnv(),
     NODE_ENV: 'production',
@@ -76,6 +76,28 @@ export function productionBffEnv(gatewaySecret: string, subgraphUrls: Record<str
     JWT_SECRET: randomBytes(24).toString('hex'),
     ...Object.fromEntries(Object.entries(subgraphUrls).map(([subgraph, url]) => [`SUBGRAPH_URL_${subgraph.toUpperCase()}`, url])),
   };
+}
+
+/**
+ * One client's BFF as production runs it (see bffTarget) over the bench's subgraphs, for the
+ * side benches (defer, streaming, flood, cache): one process, `extraEnv` on top; resolves once
+ * it answers, with its base URL.
+ */
+export async function spawnProductionBff(
+  client: Client,
+  subgraphs: { gatewaySecret: string; urls: Record<string, string> },
+  extraEnv: Record<string, string | undefined> = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const service = STACK.find((s) => s.name === `${client}-bff`)!;
+  const port = await freePort();
+  let output = '';
+  const env = { ...productionBffEnv(subgraphs.gatewaySecret, subgraphs.urls), WORKERS: undefined, ...extraEnv };
+  const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
+  await waitUntilReady(service, url, child, READY_TIMEOUT_MS).catch(async (error: Error) => {
+    await stopAll([child], 5_000);
+    throw new Error(`${client}-bff: ${error.message}\n${output}`);
+  });
+  return { child, url };
 }
 
 /**

@@ -58,8 +58,16 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
     }
     return id;
   };
-  const keyOf = (operation: AdmittedOperation, supergraph: string, who: string) =>
-    `${clientName}:${supergraphId(supergraph)}:${operation.queryHash}:${operation.definition.name?.value ?? operation.request.operationName ?? ''}:${sha256Hex(stableJson(operation.request.variables ?? {}))}:${who}`;
+  // A miss looks up and then stores under the same key: the operation's part is worked out once per request.
+  const operationKeys = new WeakMap<AdmittedOperation, string>();
+  const keyOf = (operation: AdmittedOperation, supergraph: string, who: string) => {
+    let key = operationKeys.get(operation);
+    if (key === undefined) {
+      key = `${clientName}:${supergraphId(supergraph)}:${operation.queryHash}:${operation.definition.name?.value ?? operation.request.operationName ?? ''}:${sha256Hex(stableJson(operation.request.variables ?? {}))}`;
+      operationKeys.set(operation, key);
+    }
+    return `${key}:${who}`;
+  };
   const read = async (key: string): Promise<{ body: string; cacheControl: string } | undefined> => {
     const text = await store.get(key);
     if (!text) return undefined;

@@ -163,7 +163,12 @@ export function createSubgraphServer<Loaders, Services = NoServices>(
 
   // A subgraph with a Subscription type serves it over WebSocket beside its HTTP.
   const subscriptions = schema.getSubscriptionType()
-    ? attachSubscriptionServer(http, schema, admitGateway, (req) => contextOf(req, telemetry.begin(req)))
+    ? attachSubscriptionServer(http, schema, admitGateway, (req, closed) => {
+        // One request's telemetry per subscription, ended (its span and log line) when the subscription's socket closes.
+        const requestTelemetry = telemetry.begin(req);
+        void closed.then(() => requestTelemetry.end(200));
+        return contextOf(req, requestTelemetry);
+      })
     : undefined;
   const lifecycle = apolloLifecycle(apollo, http);
   let stopped: Promise<void> | undefined;

@@ -24,10 +24,14 @@ export function attachSubscriptionServer(
   http: GraphQLHttpServer,
   schema: GraphQLSchema,
   admit: (req: IncomingMessage) => Rejection | undefined,
-  contextOf: (req: IncomingMessage) => object,
+  /** The context of one subscription; `closed` resolves when its connection has closed. */
+  contextOf: (req: IncomingMessage, closed: Promise<void>) => object,
 ): SubscriptionServer {
   const sockets = new WebSocketServer({ noServer: true });
-  const served = useServer({ schema, context: (ctx) => contextOf(ctx.extra.request) as Record<string, unknown> }, sockets);
+  const served = useServer(
+    { schema, context: (ctx) => contextOf(ctx.extra.request, new Promise<void>((resolve) => ctx.extra.socket.once('close', () => resolve()))) as Record<string, unknown> },
+    sockets,
+  );
   let closing = false;
   const refuse = (socket: Duplex, status: number, reason: string, body = '') => {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
