@@ -218,7 +218,12 @@ describeWithBrowser('mobile app in Chromium', () => {
       isFollow(route.request()) ? (follows++, route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'event: complete\ndata:\n\n' })) : route.fallback(),
     );
     try {
-      const ended = page.waitForEvent('requestfinished', (r) => isFollow(r));
+      // graphql-sse aborts the response once it reads `complete`, so Chromium may report the
+      // request as finished or as failed depending on when the abort lands.
+      const ended = new Promise<void>((resolve) => {
+        page.on('requestfinished', (r) => isFollow(r) && resolve());
+        page.on('requestfailed', (r) => isFollow(r) && resolve());
+      });
       await placeAnOrder();
       await page.getByText('Thank you! Your order is placed.').waitFor();
       await ended;
