@@ -40,6 +40,27 @@ export interface ResponseCachePolicy {
   maxEntries: number;
   /** Keep signed-in callers' replies too, each under its caller's own key. */
   privatePerUser: boolean;
+  /** Subgraph fetches kept and reused inside query plans; none: every plan fetches all it needs. */
+  entities?: EntityCachePolicy;
+}
+
+/**
+ * What the BFF keeps of its subgraph fetches, Apollo Router's two units: each entity of an
+ * `_entities` fetch on its own (a product's catalog fields, its rating summary), and a root
+ * field fetch's reply as a whole. Each for its subgraph reply's max-age, PUBLIC ones for every
+ * caller, PRIVATE ones only under the caller's own key with `privatePerUser`.
+ */
+export interface EntityCachePolicy {
+  /** The longest an entity is kept, whatever its hints say. */
+  maxTtlSeconds: number;
+  /** Entities kept in memory at most (a BFF without Redis); the least recently used go first. */
+  maxEntries: number;
+  /**
+   * How long to keep a reply whose subgraph sends no Cache-Control header at all (as Apollo
+   * Router's configured ttl); the client is not told it may cache it. None: such replies are
+   * not kept. A reply that says `no-store` or `max-age=0` is never kept.
+   */
+  defaultTtlSeconds?: number;
 }
 
 /**
@@ -309,12 +330,21 @@ export function checkClientPolicy(given: unknown, source: string): ClientPolicy 
   }
   if (root.responseCache !== undefined) {
     const cache = record(root.responseCache, 'responseCache');
-    only(cache, 'responseCache', ['maxTtlSeconds', 'maxEntries', 'privatePerUser']);
+    only(cache, 'responseCache', ['maxTtlSeconds', 'maxEntries', 'privatePerUser', 'entities']);
     policy.responseCache = {
       maxTtlSeconds: positiveInt(cache.maxTtlSeconds, 'responseCache.maxTtlSeconds'),
       maxEntries: positiveInt(cache.maxEntries, 'responseCache.maxEntries'),
       privatePerUser: cache.privatePerUser === undefined ? false : boolean(cache.privatePerUser, 'responseCache.privatePerUser'),
     };
+    if (cache.entities !== undefined) {
+      const entities = record(cache.entities, 'responseCache.entities');
+      only(entities, 'responseCache.entities', ['maxTtlSeconds', 'maxEntries', 'defaultTtlSeconds']);
+      policy.responseCache.entities = {
+        maxTtlSeconds: positiveInt(entities.maxTtlSeconds, 'responseCache.entities.maxTtlSeconds'),
+        maxEntries: positiveInt(entities.maxEntries, 'responseCache.entities.maxEntries'),
+        ...(entities.defaultTtlSeconds === undefined ? {} : { defaultTtlSeconds: positiveInt(entities.defaultTtlSeconds, 'responseCache.entities.defaultTtlSeconds') }),
+      };
+    }
   }
   if (root.introspectionInProduction !== undefined) policy.introspectionInProduction = boolean(root.introspectionInProduction, 'introspectionInProduction');
   if (root.subgraphFetch !== undefined) {

@@ -6,7 +6,7 @@ import { locateHiveGateway, writeHiveConfig, type HiveGateway } from './hive';
 import { runLoad, type LoadResult } from './load';
 import type { GraphQLSchema } from 'graphql';
 import { benchOperations, directSubgraphRequest, projectOperation, requestBytes, wireRequest, type BenchOperation, type OperationCall, type OverheadOperation, type ProjectedOperation, type WireRequest } from './operations';
-import { HOP_FLOOR_TARGET, OVERHEAD_TARGET_MS, stackRss, withRatios, type BenchReport, type CellResult, type ListSizeResult, type OverheadCell, type OverheadResult, type RssEntry } from './report';
+import { cachePairs, formatCount, HOP_FLOOR_TARGET, OVERHEAD_TARGET_MS, stackRss, withRatios, type BenchReport, type CellResult, type ListSizeResult, type OverheadCell, type OverheadResult, type RssEntry } from './report';
 import { rssOf } from './rss';
 import { median } from './rounds';
 import { startSubgraphs, SUBGRAPH_SERVICES } from './stack';
@@ -53,7 +53,7 @@ export class Cleanup {
 }
 
 /** Targets in table order for an operation: the client's own BFF, then the baseline, then the others. */
-const TABLE_ORDER: readonly TargetName[] = ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway'];
+const TABLE_ORDER: readonly TargetName[] = ['web-bff', 'web-bff-cached', 'mobile-bff', 'mobile-bff-cached', 'apollo-gateway', 'hive-gateway'];
 
 const serves = (target: TargetSpec, operation: BenchOperation) => target.clients.includes(operation.client);
 const instanceKey = (target: TargetName, client: Client) => `${target}\0${client}`;
@@ -192,7 +192,8 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
       if (!instance) continue;
       const result = await countPerRequest(new URL(instance.url).origin, requestFor(op, target), op, counters, settings.countingRequests);
       counted.set(`${target.name}\0${op.id}`, result);
-      if (target.kind !== 'anchor' && result.problems.length === 0) references.set(op.id, result.reply);
+      // The reference is the uncached BFF's reply (a cached one is checked against it).
+      if (target.kind !== 'anchor' && !target.cached && result.problems.length === 0) references.set(op.id, result.reply);
     }
   }
   const listSizes: ListSizeResult[] = [];
@@ -285,7 +286,7 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
       }
       if (!instance) continue;
       const usage = rssOf(instance.pid);
-      if (usage) rss.push({ name: target.kind === 'anchor' ? `${target.name} (${client})` : target.name, kind: target.kind === 'anchor' ? 'anchor' : 'bff', rssKiB: usage.main, treeRssKiB: usage.tree });
+      if (usage) rss.push({ name: target.kind === 'anchor' ? `${target.name} (${client})` : target.name, kind: target.kind === 'anchor' ? 'anchor' : target.cached ? 'cached-bff' : 'bff', rssKiB: usage.main, treeRssKiB: usage.tree });
       // Stopped in the background: its drain and exit cost the next process's warm-up a moment, not the run a second.
       stopping.push(instance.stop());
     }
@@ -325,6 +326,7 @@ export async function runBench(settings: BenchSettings, cleanup: Cleanup): Promi
       ...notesFor(operations, targets.filter((t) => clientsOf(t).length > 0), clientsOf, removedFields, subgraphs.fromSnapshot, operationSet.mobileAppVersion),
       ...overheadNotes(overheadResults),
       ...mobileFeedShareNote(results),
+      ...cacheNotes(results),
       ...(uncompared.size > 0 ? [`Anchor replies checked for errors and data only, not compared field by field: ${[...uncompared].join(', ')}.`] : []),
     ],
     skipped,
@@ -503,6 +505,18 @@ function overheadNotes(results: readonly OverheadResult[]): string[] {
   });
   return [
     `BFF overhead (${first.operation}, one fetch, to ${first.subgraph}; target at most ${first.p50TargetMs} ms at p50): ${figures.join('; ')}. The direct call is what a gateway sends that subgraph (the same query text, the gateway credential), and its reply equals the BFF's, so the difference is everything the BFF adds: its HTTP handling, gate, plan, the extra loopback hop, the reply. The hop floor is a Node process that only forwards the direct call to the subgraph and parses and re-serialises its reply (anchors/hop-floor-proxy.ts): what one more process and loopback hop cost on this machine before any gateway work. With one connection that is the per-request overhead; with many, the p50 is mostly queueing on shared cores (the BFF, the subgraph and the load generator), and the web BFF deduplicates identical fetches in flight (subgraphFetch.dedupeInFlight in its policy).`,
+  ];
+}
+
+/** Each BFF with its cache on against the same BFF without, per operation. */
+function cacheNotes(results: readonly CellResult[]): string[] {
+  const pairs = cachePairs(results);
+  if (pairs.length === 0) return [];
+  const figures = pairs.map(
+    (p) => `${p.operation} ${p.ratio.toFixed(2)}× the ${p.bff}'s req/s, ${formatCount(p.fetchesCached)} subgraph fetches per request against ${formatCount(p.fetchesUncached)}`,
+  );
+  return [
+    `<bff>-cached: the same BFF with its policy's response cache and entity cache on (RESPONSE_CACHE=on, in memory; every other target runs without), loaded with the same request over and over, so after the first request its whole reply (an anonymous POST, a persisted GET) or each entity (a batch, which is never kept whole) comes from the cache: ${figures.join('; ')}. fetches/req for a cached BFF is counted after one warming request.`,
   ];
 }
 

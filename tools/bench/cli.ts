@@ -11,12 +11,13 @@ const USAGE = `usage: npm run bench -- [--quick] [--out FILE] [--connections N] 
                         [--no-hive] [--reseed] [--rounds N]
 
 Starts the five subgraphs (PGlite, fresh temporary data), then measures side by side: the web
-BFF, the mobile BFF, stock @apollo/gateway and Hive Gateway on representative operations, and
+BFF, the mobile BFF, each again with its policy's response and entity cache on (web-bff-cached,
+mobile-bff-cached), stock @apollo/gateway and Hive Gateway on representative operations, and
 the BFF's overhead on a one-fetch query (web Categories through the web BFF vs straight to the
 catalog subgraph). Prints the tables; writes the same as JSON (default ./bench-results.json).
 
   --quick               a short look (under a minute): 0.5 s warm-up, 1.5 s per cell, 2 counting requests
-  --targets LIST        of web-bff,mobile-bff,apollo-gateway,hive-gateway
+  --targets LIST        of web-bff,mobile-bff,web-bff-cached,mobile-bff-cached,apollo-gateway,hive-gateway
   --ops LIST            of web-product,web-home,mobile-feed,mobile-batch,bff-overhead
   --overhead-connections LIST
                         connection counts of the BFF overhead pair (default: 1 and --connections)
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     countingRequests: positive('counting-requests', values['counting-requests'], base.countingRequests, true),
     overheadConnections,
     home: resolve(process.env.BFF_BENCH_HOME || '/tmp/bff-bench'),
-    targets: values.targets === undefined ? undefined : list('targets', values.targets, ['web-bff', 'mobile-bff', 'apollo-gateway', 'hive-gateway']),
+    targets: values.targets === undefined ? undefined : list('targets', values.targets, ['web-bff', 'mobile-bff', 'web-bff-cached', 'mobile-bff-cached', 'apollo-gateway', 'hive-gateway']),
     operations: values.ops === undefined ? undefined : list('ops', values.ops, ['web-product', 'web-home', 'mobile-feed', 'mobile-batch', 'bff-overhead']),
     hive: !values['no-hive'],
     reseed: values.reseed,

@@ -80,7 +80,8 @@ export interface OverheadResult {
 
 export interface RssEntry {
   name: string;
-  kind: 'bff' | 'anchor' | 'subgraph';
+  /** `cached-bff`: a BFF with its cache on, not part of the stack's sum. */
+  kind: 'bff' | 'cached-bff' | 'anchor' | 'subgraph';
   /** VmRSS of the process, KiB, at the end of its load (subgraphs: at the end of the run's last load). */
   rssKiB: number;
   /** With its child processes (tsx's esbuild service), KiB. */
@@ -115,6 +116,30 @@ export function withRatios(results: readonly CellResult[], baseline = BASELINE_T
     const { ratio: _old, ...rest } = r;
     return rps !== undefined && r.load && !r.caveat ? { ...rest, ratio: r.load.rps / rps } : rest;
   });
+}
+
+/** One operation through a BFF with its cache on, beside the same BFF without, from one run. */
+export interface CachePair {
+  operation: string;
+  /** The uncached BFF's target name (`web-bff`); the cached one is `<bff>-cached`. */
+  bff: string;
+  /** Cached req/s over uncached req/s. */
+  ratio: number;
+  fetchesUncached?: number;
+  fetchesCached?: number;
+}
+
+/** Every operation measured through both a BFF and the same BFF with its cache on. */
+export function cachePairs(results: readonly CellResult[]): CachePair[] {
+  const pairs: CachePair[] = [];
+  for (const cached of results) {
+    if (!cached.target.endsWith('-cached') || !cached.load) continue;
+    const bff = cached.target.slice(0, -'-cached'.length);
+    const uncached = results.find((r) => r.target === bff && r.operationId === cached.operationId && r.load && r.load.rps > 0);
+    if (!uncached) continue;
+    pairs.push({ operation: cached.operation, bff, ratio: cached.load.rps / uncached.load!.rps, fetchesUncached: uncached.fetchesPerRequest, fetchesCached: cached.fetchesPerRequest });
+  }
+  return pairs;
 }
 
 /** The stack's RSS: every subgraph plus every BFF, or undefined if one of them was not measured. */

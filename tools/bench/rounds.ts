@@ -1,4 +1,4 @@
-import { BASELINE_TARGET, formatRate, renderTable, type BenchReport } from './report';
+import { BASELINE_TARGET, cachePairs, formatCount, formatRate, renderTable, type BenchReport } from './report';
 
 /**
  * What several rounds of `npm run bench` say together (`--rounds N`): this machine is
@@ -18,6 +18,8 @@ export interface RoundsSummary {
     medianP50Ms?: number;
   }[];
   overhead: { connections: number; bffMs: number[]; medianBffMs?: number; hopMs: number[]; medianHopMs?: number }[];
+  /** Each BFF with its cache on over the same BFF without, per operation: each round's ratio. */
+  cache: { operation: string; bff: string; ratios: number[]; medianRatio?: number; fetchesUncached?: number; fetchesCached?: number }[];
 }
 
 export function median(values: readonly number[]): number | undefined {
@@ -57,7 +59,18 @@ export function summariseRounds(reports: readonly BenchReport[]): RoundsSummary 
     row.medianBffMs = median(row.bffMs);
     row.medianHopMs = median(row.hopMs);
   }
-  return { rounds: reports.length, cells, overhead };
+  const cache: RoundsSummary['cache'] = [];
+  for (const report of reports) {
+    for (const pair of cachePairs(report.results)) {
+      let row = cache.find((c) => c.operation === pair.operation && c.bff === pair.bff);
+      if (!row) cache.push((row = { operation: pair.operation, bff: pair.bff, ratios: [] }));
+      row.ratios.push(pair.ratio);
+      row.fetchesUncached = pair.fetchesUncached;
+      row.fetchesCached = pair.fetchesCached;
+    }
+  }
+  for (const row of cache) row.medianRatio = median(row.ratios);
+  return { rounds: reports.length, cells, overhead, cache };
 }
 
 const range = (values: readonly number[], digits: number, unit = '') =>
@@ -89,6 +102,25 @@ export function formatRounds(summary: RoundsSummary): string {
         ['connections', 'BFF per round', 'BFF median', 'hop floor per round', 'hop floor median'],
         summary.overhead.map((o) => [String(o.connections), o.bffMs.map(signed).join(' / ') || '-', signed(o.medianBffMs), o.hopMs.map(signed).join(' / ') || '-', signed(o.medianHopMs)]),
         [true, false, true, false, true],
+      ),
+    );
+  }
+  if (summary.cache.length > 0) {
+    out.push(
+      '',
+      'Each BFF with its cache on (<bff>-cached) over the same BFF without, req/s per round, median and range; subgraph fetches per request (the last round):',
+      renderTable(
+        ['operation', 'BFF', 'x uncached per round', 'median', 'range', 'fetches/req uncached', 'cached'],
+        summary.cache.map((c) => [
+          c.operation,
+          c.bff,
+          c.ratios.map((r) => r.toFixed(2)).join(' / '),
+          c.medianRatio === undefined ? '-' : `${c.medianRatio.toFixed(2)}x`,
+          range(c.ratios, 2, 'x'),
+          formatCount(c.fetchesUncached),
+          formatCount(c.fetchesCached),
+        ]),
+        [false, false, false, true, false, true, true],
       ),
     );
   }

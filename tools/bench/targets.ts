@@ -7,7 +7,7 @@ import { STACK } from '../stack/stack';
 import { hiveClientSupergraphGaps, type HiveGateway } from './hive';
 import type { TargetKind } from './operations';
 
-export type TargetName = 'web-bff' | 'mobile-bff' | 'apollo-gateway' | 'hive-gateway';
+export type TargetName = 'web-bff' | 'mobile-bff' | 'web-bff-cached' | 'mobile-bff-cached' | 'apollo-gateway' | 'hive-gateway';
 export type Client = 'web' | 'mobile';
 
 /** Where a target's subgraphs are. */
@@ -35,6 +35,8 @@ export interface RunningTarget {
 export interface TargetSpec {
   name: TargetName;
   kind: TargetKind;
+  /** A BFF with its policy's response and entity cache on (every other target runs without). */
+  cached?: boolean;
   /** Which clients' operations it serves (a BFF serves its own client only). */
   clients: readonly Client[];
   describe: string;
@@ -103,21 +105,24 @@ export async function spawnProductionBff(
 /**
  * Our BFF as production runs it: its normal entry point (`bffs/<client>/src/index.ts`, the
  * launcher's spawn), NODE_ENV=production (mobile: persisted queries only), static mode
- * (the checked-in client supergraph), subgraphs moved with SUBGRAPH_URL_<NAME>.
+ * (the checked-in client supergraph), subgraphs moved with SUBGRAPH_URL_<NAME>. `cached`:
+ * with its policy's response and entity cache (in memory), as `<name>-cached`.
  */
-function bffTarget(name: 'web-bff' | 'mobile-bff'): TargetSpec {
-  const service = STACK.find((s) => s.name === name);
-  if (!service) throw new Error(`the stack has no ${name}`);
+function bffTarget(bff: 'web-bff' | 'mobile-bff', cached = false): TargetSpec {
+  const service = STACK.find((s) => s.name === bff);
+  if (!service) throw new Error(`the stack has no ${bff}`);
+  const name: TargetName = cached ? `${bff}-cached` : bff;
   return {
     name,
-    kind: name,
-    clients: [name === 'web-bff' ? 'web' : 'mobile'],
-    describe: `${service.entry}, NODE_ENV=production`,
+    kind: bff,
+    ...(cached ? { cached } : {}),
+    clients: [bff === 'web-bff' ? 'web' : 'mobile'],
+    describe: `${service.entry}, NODE_ENV=production${cached ? ', RESPONSE_CACHE=on (its policy\'s response and entity cache, in memory)' : ''}`,
     domainFor: {},
     async start(routing, client) {
       const port = await freePort();
       let output = '';
-      const env = productionBffEnv(routing.gatewaySecret, routing.subgraphUrls);
+      const env = { ...productionBffEnv(routing.gatewaySecret, routing.subgraphUrls), ...(cached ? { RESPONSE_CACHE: 'on' } : {}) };
       const { child, url } = spawnService(service, port, { env, log: (line) => void (output += `${line}\n`) });
       await waitUntilReady(service, url, child, READY_TIMEOUT_MS).catch(async (error: Error) => {
         await stopAll([child], 5_000);
@@ -197,7 +202,7 @@ function hiveGateway(hive: Extract<HiveGateway, { ok: true }>, configFile: strin
 
 /** The targets of one run, baseline first. */
 export function benchTargets(hive: HiveGateway, hiveConfigFile: string, workDir: string): TargetSpec[] {
-  return [apolloGateway, ...(hive.ok ? [hiveGateway(hive, hiveConfigFile, workDir)] : []), bffTarget('web-bff'), bffTarget('mobile-bff')];
+  return [apolloGateway, ...(hive.ok ? [hiveGateway(hive, hiveConfigFile, workDir)] : []), bffTarget('web-bff'), bffTarget('mobile-bff'), bffTarget('web-bff', true), bffTarget('mobile-bff', true)];
 }
 
 /** The experience subgraphs the anchors call over HTTP (one child process, one port per client). */

@@ -74,6 +74,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
     let apqStore: ApqStore | undefined;
     let rateLimitBuckets: TokenBuckets | false | undefined = config.rateLimits ? undefined : false;
     let responseStore: ResponseStore | false | undefined = config.responseCache ? undefined : false;
+    let entityStore: ResponseStore | undefined;
     // Data changes clear the response cache: through Redis, or each subgraph's own stream.
     const dataChanges = config.redisUrl ? dataChangesFor(config.redisUrl, service.log) : ('subgraph-streams' as const);
     if (dataChanges !== 'subgraph-streams') service.onStop(() => dataChanges.close());
@@ -83,8 +84,11 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       apqStore = sharedApqStore(connection.redis, definition.policy.name, { log: service.log });
       // Budgets every replica shares; this replica's own while Redis cannot answer.
       if (config.rateLimits) rateLimitBuckets = redisTokenBuckets(connection.redis, 'bff:rate:', service.log);
-      // Cached replies every replica shares.
-      if (config.responseCache) responseStore = redisResponseStore(connection.redis, `bff:cache:${definition.policy.name}:`);
+      // Cached replies and entities every replica shares.
+      if (config.responseCache) {
+        responseStore = redisResponseStore(connection.redis, `bff:cache:${definition.policy.name}:`);
+        entityStore = redisResponseStore(connection.redis, `bff:entities:${definition.policy.name}:`);
+      }
     }
     const usage = config.registryUrl && config.usageReporting ? new UsageRecorder({ client: definition.policy.name }) : undefined;
     const telemetry = ServiceTelemetry.fromConfig(client, telemetryConfig);
@@ -103,6 +107,7 @@ export function startBffProcess(definition: BffDefinition, overrides: Partial<Bf
       queryPlanner: config.queryPlanner,
       rateLimitBuckets,
       responseStore,
+      entityStore,
       dataChanges,
       cacheAdminToken: config.cacheAdminToken,
     });

@@ -7,7 +7,7 @@ import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import { classifyFetchFailure } from '../resilience/fetch-failure';
 import { unavailableResponse } from '../resilience/unavailable-response';
 import { InFlightFetches } from './in-flight-fetches';
-import { cacheHintFromHeader, errorFromReply, postGraphQL, replyBody, type SubgraphReply } from './subgraph-http';
+import { cacheHintFromHeader, errorFromReply, postGraphQL, replyBody, REPLY_CACHE_HINT, type SubgraphReply } from './subgraph-http';
 import { subscribeAtSubgraph, type SubgraphEvent } from './subgraph-subscription';
 import { REQUEST_ID_HEADER, type BffContext } from '../server/context';
 import { NO_BFF_METRICS, type BffMetrics, type FetchOutcome } from '../server/bff-metrics';
@@ -151,7 +151,10 @@ export class ForwardingDataSource implements GraphQLDataSource<BffContext> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new Error(`Expected a JSON object from subgraph ${this.options.name}, got: ${String(body).slice(0, 200)}`);
     }
-    cachePolicy?.restrict?.(cacheHintFromHeader(reply.headers['cache-control']));
+    const cacheControl = reply.headers['cache-control'];
+    const hint = cacheHintFromHeader(cacheControl);
+    cachePolicy?.restrict?.(hint);
+    (body as Record<symbol, unknown>)[REPLY_CACHE_HINT] = cacheControl === undefined ? null : hint;
     return body as GatewayResponse;
   }
 

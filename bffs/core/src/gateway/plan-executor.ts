@@ -203,6 +203,8 @@ export function createPlanExecutor(gateway: ApolloGateway, fallback: () => Execu
       requestContext,
       variables: rawVariables,
       errors: [],
+      // Only a query reads through the entity cache: a mutation's plan must see what it changed.
+      ...(definition.operation === 'query' && requestContext.context?.entityCache ? { entityCache: requestContext.context.entityCache } : {}),
     };
     if (entry.subscription) {
       // Only a streaming transport (SSE, WebSocket) passes a signal; the request handler refuses a subscription over any other.

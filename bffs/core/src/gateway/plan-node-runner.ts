@@ -1,7 +1,9 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { isObjectOfType, applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { sha256Hex } from '@bff/formats';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { REPLY_CACHE_HINT } from './subgraph-http';
 
 /** Executes query plans whose nodes this file knows; anything else is someone else's to run. */
 export class UnsupportedPlanError extends Error {}
@@ -54,6 +56,33 @@ export function* planNodes(node: KitPlanNode | undefined): Generator<KitPlanNode
   }
 }
 
+/** How long a subgraph's reply may be kept, and by whom (its Cache-Control). */
+export interface FetchCacheHint {
+  maxAge: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+
+/** An entity (or a root fetch's reply) kept from an earlier fetch, with what is left of its max-age to tell the client. */
+export interface CachedEntity {
+  data: Data;
+  maxAge: number;
+  scope: 'PUBLIC' | 'PRIVATE';
+}
+
+/**
+ * Fetches kept from earlier plans (response-cache/entity-cache.ts), bound to one request's
+ * caller. `fetchKey` names what a fetch selects (its subgraph, operation and variables); each
+ * entry is one representation of it, or `ROOT_FETCH` for a root-field fetch's whole reply.
+ */
+export interface EntityFetchCache {
+  lookup(fetchKey: string, representations: readonly unknown[]): Promise<(CachedEntity | undefined)[]>;
+  /** `hint`: the reply's Cache-Control; null when it had none; undefined when unknown (not kept). */
+  store(subgraph: string, fetchKey: string, representations: readonly unknown[], entities: readonly unknown[], hint: FetchCacheHint | null | undefined): Promise<void>;
+}
+
+/** The one entry of a root-field fetch in the entity cache. */
+const ROOT_FETCH = ['root'] as const;
+
 export interface PlanExecutionContext {
   supergraphSchema: GraphQLSchema;
   services: Readonly<Record<string, GraphQLDataSource>>;
@@ -63,6 +92,8 @@ export interface PlanExecutionContext {
   errors: GraphQLError[];
   /** Told when a fetch with an id (the planner's, for @defer's `depends`) has finished, well or not. */
   fetchDone?: (id: string) => void;
+  /** Entities and root-field replies kept from earlier fetches (queries only); none: everything is fetched. */
+  entityCache?: EntityFetchCache;
 }
 
 /**
@@ -166,27 +197,75 @@ async function executeFetch(context: PlanExecutionContext, fetch: FetchNode, pat
   if (entities.length === 0) return;
 
   const variables = fetchVariables(context, fetch.variableUsages);
+  const cache = context.entityCache;
+  const fetchKey = cache && entityFetchKey(fetch, fetch.serviceName, fetch.operation, variables);
 
   if (!fetch.requires) {
-    mergeReply(context, fetch, await send(context, service, fetch, variables, path), path, entities);
+    const kept = cache && (await fromCache(context, fetchKey!, ROOT_FETCH)).kept[0];
+    if (kept) return mergeReply(context, fetch, { data: kept.data }, path, entities);
+    const reply = await send(context, service, fetch, variables, path);
+    if (cache && reply.data && !reply.errors?.length) await cache.store(fetch.serviceName, fetchKey!, ROOT_FETCH, [reply.data], hintOf(reply));
+    mergeReply(context, fetch, reply, path, entities);
     return;
   }
 
   const { representations, owners } = collectRepresentations(context.supergraphSchema, entities, fetch.requires, fetch.inputRewrites);
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
-  variables.representations = representations;
-  const reply = await send(context, service, fetch, variables, path);
-  let entityPaths: Path[] | undefined;
-  reportErrors(context, fetch, reply.errors, (errorPath) => {
-    if (!errorPath || typeof errorPath[1] !== 'number') return errorPath ? [...path, ...errorPath] : undefined;
-    entityPaths ??= pathsOfEntities(context.supergraphSchema, fullResult, path);
-    const owner = owners[errorPath[1]]?.[0];
-    return [...(owner === undefined ? path : (entityPaths[owner] ?? path)), ...errorPath.slice(2)];
-  });
-  const received = reply.data?._entities;
-  if (!reply.data) return;
-  mergeEntities(context.supergraphSchema, received, '_entities', representations.length, owners, entities, fetch.outputRewrites);
+  // With the entity cache, only the representations it does not keep are sent.
+  const { kept, missing } = cache ? await fromCache(context, fetchKey!, representations) : { kept: undefined, missing: undefined };
+  let received: unknown[] = kept ? kept.map((entity) => entity?.data ?? null) : [];
+  if (!missing || missing.length > 0) {
+    const asked = missing ? missing.map((index) => representations[index]!) : representations;
+    variables.representations = asked;
+    const reply = await send(context, service, fetch, variables, path);
+    let entityPaths: Path[] | undefined;
+    reportErrors(context, fetch, reply.errors, (errorPath) => {
+      if (!errorPath || typeof errorPath[1] !== 'number') return errorPath ? [...path, ...errorPath] : undefined;
+      entityPaths ??= pathsOfEntities(context.supergraphSchema, fullResult, path);
+      const owner = owners[missing ? missing[errorPath[1]]! : errorPath[1]]?.[0];
+      return [...(owner === undefined ? path : (entityPaths[owner] ?? path)), ...errorPath.slice(2)];
+    });
+    if (!reply.data) {
+      if (!kept) return;
+    } else {
+      const fetched = entityList(reply.data._entities, '_entities', asked.length);
+      if (!missing) received = fetched;
+      else {
+        if (!reply.errors?.length) await cache!.store(fetch.serviceName, fetchKey!, asked, fetched, hintOf(reply));
+        missing.forEach((index, i) => (received[index] = fetched[i]));
+      }
+    }
+  }
+  mergeEntities(context.supergraphSchema, received, owners, entities, fetch.outputRewrites);
+}
+
+/**
+ * What the entity cache keeps of these representations (the client's reply may be kept no
+ * longer than the shortest of them), and the indexes of those it does not.
+ */
+async function fromCache(context: PlanExecutionContext, fetchKey: string, representations: readonly unknown[]): Promise<{ kept: (CachedEntity | undefined)[]; missing: number[] }> {
+  const kept = await context.entityCache!.lookup(fetchKey, representations);
+  const missing: number[] = [];
+  const cachePolicy = context.requestContext.overallCachePolicy as { restrict?: (hint: FetchCacheHint) => void } | undefined;
+  kept.forEach((entity, index) => (entity ? cachePolicy?.restrict?.({ maxAge: entity.maxAge, scope: entity.scope }) : missing.push(index)));
+  return { kept, missing };
+}
+
+/** The cache hint the data source attached to a subgraph's reply (subgraph-http.ts). */
+function hintOf(reply: object): FetchCacheHint | null | undefined {
+  return (reply as { [REPLY_CACHE_HINT]?: FetchCacheHint | null })[REPLY_CACHE_HINT];
+}
+
+/** Per plan node, the part of its entity cache key worked out once: its subgraph and operation text. */
+const fetchKeys = new WeakMap<object, string>();
+
+/** What a fetch selects: its subgraph, its operation text, and the operation's variables it uses (not the representations). */
+function entityFetchKey(node: object, serviceName: string, operation: string, variables: Record<string, unknown>): string {
+  let key = fetchKeys.get(node);
+  if (key === undefined) fetchKeys.set(node, (key = `${serviceName}:${sha256Hex(operation).slice(0, 24)}`));
+  for (const _ in variables) return `${key}:${sha256Hex(JSON.stringify(variables)).slice(0, 24)}`;
+  return key;
 }
 
 /**
@@ -247,10 +326,15 @@ function representationKey(representation: Data): string {
   return key;
 }
 
-/** A reply's entities merged into the entities each representation stands for. */
-function mergeEntities(schema: GraphQLSchema, received: unknown, field: string, expected: number, owners: readonly number[][], entities: readonly Data[], outputRewrites: readonly FetchDataRewrite[] | undefined): void {
+/** A reply's `_entities` (or alias) list, checked to hold one entry per representation sent. */
+function entityList(received: unknown, field: string, expected: number): unknown[] {
   if (!Array.isArray(received)) throw new Error(`Expected "data.${field}" in response to be an array`);
   if (received.length !== expected) throw new Error(`Expected "data.${field}" to contain ${expected} elements`);
+  return received;
+}
+
+/** Entities (one per representation, in order) merged into the entities each representation stands for. */
+function mergeEntities(schema: GraphQLSchema, received: readonly any[], owners: readonly number[][], entities: readonly Data[], outputRewrites: readonly FetchDataRewrite[] | undefined): void {
   for (let i = 0; i < received.length; i++) {
     const entity = received[i];
     if (!entity) continue;
@@ -287,27 +371,52 @@ async function executeBatchFetch(context: PlanExecutionContext, batch: BatchFetc
       }
     });
     const { representations, owners } = collectRepresentations(schema, entities, alias.requires, alias.inputRewrites);
-    variables[alias.representationsVariable] = representations;
-    return { alias, entities, places, representations, owners };
+    return { alias, entities, places, representations, owners, kept: undefined as (CachedEntity | undefined)[] | undefined, missing: undefined as number[] | undefined };
   });
   if (groups.every((group) => group.representations.length === 0)) return;
-  const fetch = { serviceName: batch.serviceName, operation: batch.operation, operationName: batch.operationName } as FetchNode;
-  const reply = await send(context, service, fetch, variables, []);
-  const pathsByAlias = new Map<string, Path[][]>();
-  reportErrors(context, fetch, reply.errors, (errorPath) => {
-    const group = errorPath && groups.find((g) => g.alias.alias === errorPath[0]);
-    if (!group || typeof errorPath![1] !== 'number') return errorPath ? [...errorPath] : undefined;
-    const owner = group.owners[errorPath![1]]?.[0];
-    if (owner === undefined) return [...errorPath!];
-    let paths = pathsByAlias.get(group.alias.alias);
-    if (!paths) pathsByAlias.set(group.alias.alias, (paths = group.alias.paths.map((path) => pathsOfEntities(schema, root, path))));
-    const [pathIndex, position] = group.places[owner]!;
-    return [...(paths[pathIndex]?.[position] ?? []), ...errorPath!.slice(2)];
-  });
-  if (!reply.data) return;
+  // With the entity cache, each alias sends only the representations it does not keep.
+  const cache = context.entityCache;
+  const batchKey = cache && entityFetchKey(batch, batch.serviceName, batch.operation, variables);
+  if (cache) {
+    await Promise.all(
+      groups.map(async (group) => {
+        if (group.representations.length === 0) return;
+        Object.assign(group, await fromCache(context, `${batchKey}:${group.alias.alias}`, group.representations));
+      }),
+    );
+  }
+  const asked = (group: (typeof groups)[number]) => (group.missing ? group.missing.map((index) => group.representations[index]!) : group.representations);
+  for (const group of groups) variables[group.alias.representationsVariable] = asked(group);
+  let reply: Awaited<ReturnType<typeof send>> | undefined;
+  if (groups.some((group) => asked(group).length > 0)) {
+    const fetch = { serviceName: batch.serviceName, operation: batch.operation, operationName: batch.operationName } as FetchNode;
+    reply = await send(context, service, fetch, variables, []);
+    const pathsByAlias = new Map<string, Path[][]>();
+    reportErrors(context, fetch, reply.errors, (errorPath) => {
+      const group = errorPath && groups.find((g) => g.alias.alias === errorPath[0]);
+      if (!group || typeof errorPath![1] !== 'number') return errorPath ? [...errorPath] : undefined;
+      const owner = group.owners[group.missing ? group.missing[errorPath![1]]! : errorPath![1]]?.[0];
+      if (owner === undefined) return [...errorPath!];
+      let paths = pathsByAlias.get(group.alias.alias);
+      if (!paths) pathsByAlias.set(group.alias.alias, (paths = group.alias.paths.map((path) => pathsOfEntities(schema, root, path))));
+      const [pathIndex, position] = group.places[owner]!;
+      return [...(paths[pathIndex]?.[position] ?? []), ...errorPath!.slice(2)];
+    });
+  }
   for (const group of groups) {
     if (group.representations.length === 0) continue;
-    mergeEntities(schema, reply.data[group.alias.alias], group.alias.alias, group.representations.length, group.owners, group.entities, group.alias.outputRewrites);
+    const sent = asked(group);
+    if (!group.kept) {
+      if (reply?.data) mergeEntities(schema, entityList(reply.data[group.alias.alias], group.alias.alias, sent.length), group.owners, group.entities, group.alias.outputRewrites);
+      continue;
+    }
+    const received: unknown[] = group.kept.map((entity) => entity?.data ?? null);
+    if (sent.length > 0 && reply?.data) {
+      const fetched = entityList(reply.data[group.alias.alias], group.alias.alias, sent.length);
+      if (!reply.errors?.length) await cache!.store(batch.serviceName, `${batchKey}:${group.alias.alias}`, sent, fetched, hintOf(reply));
+      group.missing!.forEach((index, i) => (received[index] = fetched[i]));
+    }
+    mergeEntities(schema, received, group.owners, group.entities, group.alias.outputRewrites);
   }
 }
 

@@ -128,6 +128,12 @@ export function errorFromReply(reply: SubgraphReply): GraphQLError {
   });
 }
 
+/**
+ * Where a data source leaves the cache hint of the reply it returns, for the entity cache:
+ * the hint from its Cache-Control, or null when the reply had no Cache-Control at all.
+ */
+export const REPLY_CACHE_HINT = Symbol('subgraph reply cache hint');
+
 /** The cache hint a subgraph's `Cache-Control` header gives (as @apollo/gateway reads it). */
 export function cacheHintFromHeader(value: string | string[] | undefined): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
   const header = Array.isArray(value) ? value.join(',') : (value ?? '');

@@ -1,18 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { BodyTooLargeError, ErrorCode, readBody } from '@bff/platform';
-import type { ResponseCache } from './response-cache';
+import type { DataChange } from '@bff/platform';
 
 /** Where operators clear cached replies. */
 export const CACHE_INVALIDATION_PATH = '/cache/invalidate';
 
+/** The `subgraph` of an operator's change: it clears what came from every subgraph. */
+export const OPERATOR = 'operator';
+
 /**
  * `POST /cache/invalidate` with `Authorization: Bearer <CACHE_ADMIN_TOKEN>` and
- * `{"ids": ["p-0001", …]}`: clears every cached reply showing any of those entities, as a
+ * `{"ids": ["p-0001", …]}`: clears every cached reply and entity showing any of those entities, as a
  * subgraph's announcement would (for a fix made straight in a database, say). Answers
  * `{"invalidated": N}`. Without a configured token the path does not exist.
  */
-export function cacheInvalidationRoutes(cache: ResponseCache, adminToken: string): Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>> {
+export function cacheInvalidationRoutes(invalidate: (change: DataChange) => Promise<number>, adminToken: string): Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>> {
   const expected = Buffer.from(`Bearer ${adminToken}`);
   return {
     [CACHE_INVALIDATION_PATH]: async (req, res) => {
@@ -30,7 +33,7 @@ export function cacheInvalidationRoutes(cache: ResponseCache, adminToken: string
       if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1_000 || !ids.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 200)) {
         return send(res, 400, error(ErrorCode.BAD_USER_INPUT, 'ids must be a list of 1 to 1,000 entity ids (strings).'));
       }
-      const invalidated = await cache.invalidate({ subgraph: 'operator', typename: '', ids: ids as string[] });
+      const invalidated = await invalidate({ subgraph: OPERATOR, typename: '', ids: ids as string[] });
       send(res, 200, { invalidated });
     },
   };

@@ -2,6 +2,8 @@ import { sha256Hex, type ResponseCachePolicy } from '@bff/formats';
 import type { DataChange } from '@bff/platform';
 import type { VerifiedUser } from '../auth/authenticator';
 import type { AdmittedOperation } from '../gate/operation-gate';
+import { idTags } from './id-tags';
+import { supergraphIds } from './supergraph-ids';
 import type { ResponseStore } from './response-store';
 
 /** A reply as it is kept: what the client got, and for how long from when. */
@@ -49,15 +51,7 @@ export interface ResponseCache {
  * entities changed (`DataChanges` in platform) clears them at once, on every replica.
  */
 export function createResponseCache(policy: ResponseCachePolicy, clientName: string, store: ResponseStore, counted: (outcome: CacheOutcome) => void, now: () => number = Date.now): ResponseCache {
-  const supergraphIds = new Map<string, string>();
-  const supergraphId = (sdl: string) => {
-    let id = supergraphIds.get(sdl);
-    if (!id) {
-      if (supergraphIds.size > 8) supergraphIds.clear();
-      supergraphIds.set(sdl, (id = sha256Hex(sdl).slice(0, 16)));
-    }
-    return id;
-  };
+  const supergraphId = supergraphIds();
   // A miss looks up and then stores under the same key: the operation's part is worked out once per request.
   const operationKeys = new WeakMap<AdmittedOperation, string>();
   const keyOf = (operation: AdmittedOperation, supergraph: string, who: string) => {
@@ -76,8 +70,12 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
     if (age >= kept.maxAge) return undefined;
     return { body: kept.body, cacheControl: kept.cacheControl.replace(/max-age=\d+/, `max-age=${kept.maxAge - age}`) };
   };
+  // A reply computed while a change was announced may show data from before it: not kept.
+  let changesSeen = 0;
+  const changesAtLookup = new WeakMap<AdmittedOperation, number>();
   return {
     lookup: async (operation, caller, supergraph) => {
+      changesAtLookup.set(operation, changesSeen);
       const found = (await read(keyOf(operation, supergraph, 'public'))) ?? (caller && policy.privatePerUser ? await read(keyOf(operation, supergraph, `user:${caller.id}`)) : undefined);
       counted(found ? 'hit' : 'miss');
       return found;
@@ -85,6 +83,7 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
     store: async (operation, caller, supergraph, answer) => {
       const hint = answer.cacheHint;
       if (answer.status !== 200 || !hint || hint.maxAge <= 0 || answer.body.startsWith('{"errors"')) return;
+      if (changesAtLookup.get(operation) !== changesSeen) return;
       let who: string;
       if (!caller) {
         if (hint.scope === 'PRIVATE') return;
@@ -95,35 +94,20 @@ export function createResponseCache(policy: ResponseCachePolicy, clientName: str
       }
       const maxAge = Math.min(hint.maxAge, policy.maxTtlSeconds);
       const kept: CachedReply = { body: answer.body, cacheControl: `max-age=${maxAge}, ${who === 'public' ? 'public' : 'private'}`, storedAt: now(), maxAge };
-      await store.set(keyOf(operation, supergraph, who), JSON.stringify(kept), maxAge * 1000, idTags(answer.body));
+      await store.set(keyOf(operation, supergraph, who), JSON.stringify(kept), maxAge * 1000, idTags((JSON.parse(answer.body) as { data?: unknown }).data));
       counted('stored');
     },
     invalidate: async (change) => {
+      changesSeen += 1;
       const removed = await store.invalidate(change.ids.map((id) => `id:${id}`));
       for (let i = 0; i < removed; i++) counted('invalidated');
       return removed;
     },
-    clear: () => store.clear(),
+    clear: () => {
+      changesSeen += 1;
+      return store.clear();
+    },
   };
-}
-
-/**
- * The tags of a reply: every `id` in its data. Ids are unique within a type, and an id that
- * happens to be another type's only clears a little more than it must; a reply whose objects
- * carry no id cannot be cleared by a change and lives out its max-age.
- */
-function idTags(body: string): string[] {
-  const tags = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (!value || typeof value !== 'object') return;
-    for (const [field, inner] of Object.entries(value)) {
-      if (field === 'id' && (typeof inner === 'string' || typeof inner === 'number')) tags.add(`id:${inner}`);
-      else visit(inner);
-    }
-  };
-  visit((JSON.parse(body) as { data?: unknown }).data);
-  return [...tags];
 }
 
 /** JSON with object keys sorted, so the same variables make the same key in any order. */

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 /** Where cached replies are kept: each an opaque text with a time to live, and the tags (entity ids) that can clear it. */
 export interface ResponseStore {
   get(key: string): Promise<string | undefined>;
+  /** Several at once (one round trip to Redis), in the order asked. */
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
   set(key: string, value: string, ttlMs: number, tags: readonly string[]): Promise<void>;
   /** Removes every entry with any of these tags; resolves with how many went. */
   invalidate(tags: readonly string[]): Promise<number>;
@@ -28,18 +30,20 @@ export function memoryResponseStore(maxEntries: number, evicted: () => void = ()
     }
     return true;
   };
+  const get = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now()) {
+      remove(key);
+      return undefined;
+    }
+    entries.delete(key);
+    entries.set(key, entry);
+    return entry.value;
+  };
   return {
-    get: async (key) => {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= now()) {
-        remove(key);
-        return undefined;
-      }
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.value;
-    },
+    get: async (key) => get(key),
+    getMany: async (keys) => keys.map(get),
     set: async (key, value, ttlMs, tags) => {
       remove(key);
       entries.set(key, { value, expiresAt: now() + ttlMs, tags });
@@ -77,6 +81,14 @@ export function redisResponseStore(redis: Redis, keyPrefix: string): ResponseSto
         return (await redis.get(`${keyPrefix}${key}`)) ?? undefined;
       } catch {
         return undefined;
+      }
+    },
+    getMany: async (keys) => {
+      if (keys.length === 0) return [];
+      try {
+        return (await redis.mget(...keys.map((key) => `${keyPrefix}${key}`))).map((value) => value ?? undefined);
+      } catch {
+        return keys.map(() => undefined);
       }
     },
     set: async (key, value, ttlMs, tags) => {

@@ -1,4 +1,5 @@
 import type { ServiceTelemetry } from '@bff/platform';
+import type { CacheOutcome } from '../response-cache/response-cache';
 
 /** How one subgraph fetch ended, as the BFF saw it. */
 export type FetchOutcome = 'ok' | 'http_error' | 'timeout' | 'connection' | 'circuit_open' | 'overloaded' | 'error';
@@ -13,11 +14,19 @@ export interface BffMetrics {
   /** One subscription event delivered to a client. */
   subscriptionEvent(): void;
   /** A response-cache lookup or change (hit, miss, stored, evicted). */
-  responseCache(outcome: 'hit' | 'miss' | 'stored' | 'evicted' | 'invalidated'): void;
+  responseCache(outcome: CacheOutcome): void;
+  /** The same for one entity (or root-field reply) of the entity cache. */
+  entityCache(outcome: CacheOutcome): void;
 }
 
 /** Metrics nobody reads (unit tests of parts built without a server). */
-export const NO_BFF_METRICS: BffMetrics = { subgraphFetch: () => undefined, persistedQuery: () => undefined, subscriptionEvent: () => undefined, responseCache: () => undefined };
+export const NO_BFF_METRICS: BffMetrics = {
+  subgraphFetch: () => undefined,
+  persistedQuery: () => undefined,
+  subscriptionEvent: () => undefined,
+  responseCache: () => undefined,
+  entityCache: () => undefined,
+};
 
 export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
   const { metrics } = telemetry;
@@ -26,6 +35,7 @@ export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
   const persisted = metrics.counter('bff_persisted_queries_total', 'Persisted-query lookups: hit, miss (APQ), registered (APQ), not_in_list (safelist) and text_refused (query text where only ids may run).', ['result']);
   const events = metrics.counter('bff_subscription_events_total', 'Subscription events delivered to clients (both transports).', []);
   const cache = metrics.counter('bff_response_cache_total', 'Response cache: lookups that hit or missed, replies stored, replies evicted for room (memory) and replies cleared because their data changed.', ['result']);
+  const entities = metrics.counter('bff_entity_cache_total', 'Entity cache, per entity (or root-field reply) of a subgraph fetch: lookups that hit or missed, entries stored, evicted for room (memory) and cleared because their data changed.', ['result']);
   const limits = metrics.counter('bff_limit_rejections_total', 'Requests refused by a client limit, by limit (depth, cost, alias, root_field, token, batch, body, defer, subscription).', ['limit']);
   telemetry.onRequestFinished((request) => {
     for (const operation of request.operations) {
@@ -41,5 +51,6 @@ export function createBffMetrics(telemetry: ServiceTelemetry): BffMetrics {
     persistedQuery: (result) => persisted.inc({ result }),
     subscriptionEvent: () => events.inc(),
     responseCache: (result) => cache.inc({ result }),
+    entityCache: (result) => entities.inc({ result }),
   };
 }

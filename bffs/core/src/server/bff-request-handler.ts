@@ -9,6 +9,7 @@ import { ErrorCode, rejection } from '@bff/platform';
 import { APPLICATION_JSON, CSRF_PREFLIGHT_HEADERS, EVENT_STREAM, MULTIPART_DEFER, httpPreconditions } from '../gate/http-preconditions';
 import type { AdmittedOperation, FailedOperation, GateOutcome } from '../gate/operation-gate';
 import type { RateLimiter } from '../rate-limits/rate-limiter';
+import type { EntityCache } from '../response-cache/entity-cache';
 import type { ResponseCache } from '../response-cache/response-cache';
 import { eventStream } from '../subscriptions/event-stream';
 import { startSubscription, type SubscriptionReplica } from '../subscriptions/start-subscription';
@@ -39,6 +40,8 @@ export interface BffRequestHandlerOptions {
   rateLimiter?: RateLimiter;
   /** Query replies kept and served again (the policy's responseCache); none: every query runs. */
   responseCache?: ResponseCache;
+  /** Entities and root-field fetches kept for the plans of queries (the policy's responseCache.entities); none: plans fetch all. */
+  entityCache?: EntityCache;
 }
 
 // Clients (not browsers) identify themselves with the client-name header, which also proves
@@ -92,6 +95,7 @@ interface Admitted {
 /** What the gate admitted, run and answered: as parts (@defer), a stream (SSE), a batch, or one reply. */
 async function answer({ options, request, req, telemetry, caller, preconditions, state, execute, admitted }: Admitted): Promise<HTTPGraphQLResponse | Rejection> {
   const context = contextFromRequest(req, caller, telemetry, options.policy.name);
+  if (options.entityCache) context.entityCache = options.entityCache.forRequest(caller, state.supergraphSdl);
   if (preconditions.eventStream || admitted.operations.some(isSubscription)) {
     // GraphQL over SSE (graphql-sse's distinct connections mode): one operation per stream.
     const [operation] = admitted.operations;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, firstHeaderValue, REQUEST_ID_HEADER, USER_ID_HEADER, USER_SCOPES_HEADER, type RequestTelemetry } from '@bff/platform';
 import type { VerifiedUser } from '../auth/authenticator';
+import type { EntityFetchCache } from '../gateway/plan-node-runner';
 
 export { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER, REQUEST_ID_HEADER };
 /**
@@ -19,6 +20,8 @@ export interface BffContext {
   forwardHeaders: Record<string, string>;
   /** The request's id, span, log line and counts. */
   telemetry: RequestTelemetry;
+  /** The entity cache bound to this caller and the supergraph served (the policy's responseCache.entities); none: off. */
+  entityCache?: EntityFetchCache;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, inProcessDataChanges, ServiceTelemetry, type DataChanges, type GraphQLHttpServer } from '@bff/platform';
+import { createGraphQLHttpServer, DEVELOPMENT_GATEWAY_SECRET, ErrorCode, inProcessDataChanges, ServiceTelemetry, type DataChange, type DataChanges, type GraphQLHttpServer } from '@bff/platform';
 import { DEFAULT_SUBGRAPH_FETCH, type ClientPolicy, type PersistedQueryManifest } from '@bff/formats';
 import { createAuthenticator, DEVELOPMENT_JWT, type Authenticator, type JwtConfig } from '../auth/authenticator';
 import { devSignInRoutes } from '../auth/dev-sign-in';
@@ -16,6 +16,7 @@ import { registeredOperationNames } from './registered-operations';
 import { buildSupergraphState, type SupergraphState } from './supergraph-state';
 import { createRateLimiter } from '../rate-limits/rate-limiter';
 import { cacheInvalidationRoutes } from '../response-cache/invalidation-route';
+import { createEntityCache } from '../response-cache/entity-cache';
 import { createResponseCache } from '../response-cache/response-cache';
 import { memoryResponseStore, type ResponseStore } from '../response-cache/response-store';
 import { subgraphChangeStreams } from '../response-cache/subgraph-change-streams';
@@ -66,6 +67,11 @@ export interface BffServerOptions {
    * replica); `false`: no response cache whatever the policy says. @default this process's memory
    */
   responseStore?: ResponseStore | false;
+  /**
+   * Where the policy's entity cache keeps subgraph entities (`redisResponseStore` with its own
+   * prefix); `responseStore: false` turns it off too. @default this process's memory
+   */
+  entityStore?: ResponseStore;
   /**
    * Where subgraphs announce data changes, which clear the response cache: a channel
    * (Redis pub/sub), or `subgraph-streams` to follow each subgraph's own `/changes` stream
@@ -128,21 +134,29 @@ export function createBffServer(options: BffServerOptions): BffServer {
     cachePolicy && options.responseStore !== false
       ? createResponseCache(cachePolicy, options.policy.name, options.responseStore ?? memoryResponseStore(cachePolicy.maxEntries, () => metrics.responseCache('evicted')), (outcome) => metrics.responseCache(outcome))
       : undefined;
-  // Cached replies follow the data: a subgraph's announced change clears the replies that show it.
+  const entityPolicy = cachePolicy?.entities;
+  const entityCache =
+    entityPolicy && options.responseStore !== false
+      ? createEntityCache(entityPolicy, cachePolicy.privatePerUser, options.policy.name, options.entityStore ?? memoryResponseStore(entityPolicy.maxEntries, () => metrics.entityCache('evicted')), (outcome) => metrics.entityCache(outcome))
+      : undefined;
+  const caches = [responseCache, entityCache].filter((cache) => cache !== undefined);
+  const invalidate = async (change: DataChange) => (await Promise.all(caches.map((cache) => cache.invalidate(change)))).reduce((sum, n) => sum + n, 0);
+  // Cached replies and entities follow the data: a subgraph's announced change clears those that show it.
   const dataChanges =
     options.dataChanges === 'subgraph-streams'
       ? subgraphChangeStreams(serving.state.subgraphs, gatewaySecret, (line) => telemetry.logger.warn(line))
       : (options.dataChanges ?? inProcessDataChanges());
-  const stopFollowingChanges = responseCache
-    ? dataChanges.subscribe(
-        (change) => void responseCache.invalidate(change),
-        () => void responseCache.clear(),
-      )
-    : () => undefined;
+  const stopFollowingChanges =
+    caches.length > 0
+      ? dataChanges.subscribe(
+          (change) => void invalidate(change),
+          () => caches.forEach((cache) => void cache.clear()),
+        )
+      : () => undefined;
   const http: GraphQLHttpServer = createGraphQLHttpServer({
     routes: {
       ...(devSignIn?.secret ? devSignInRoutes({ jwt: devSignIn, graphqlUrl: () => `${selfUrl}/graphql`, maxRootFields: limits.maxRootFields }) : {}),
-      ...(responseCache && options.cacheAdminToken ? cacheInvalidationRoutes(responseCache, options.cacheAdminToken) : {}),
+      ...(caches.length > 0 && options.cacheAdminToken ? cacheInvalidationRoutes(invalidate, options.cacheAdminToken) : {}),
     },
     handle: createBffRequestHandler({
       policy: options.policy,
@@ -153,6 +167,7 @@ export function createBffServer(options: BffServerOptions): BffServer {
       subscriptions,
       rateLimiter,
       responseCache,
+      entityCache,
     }),
     maxBodyBytes: limits.maxBodyBytes,
     bodyLimitRejection: { status: 400, code: ErrorCode.BODY_LIMIT_EXCEEDED },
