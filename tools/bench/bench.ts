@@ -570,7 +570,7 @@ function notesFor(
       `${batch.label}: ${batch.calls.map((c) => `${c.operationName}(${JSON.stringify(c.variables)})`).join(' + ')} in one POST (JSON array): hashes only to the mobile BFF, query texts to the anchors, which have HTTP batching switched on for it (Apollo Server allowBatchedHttpRequests, Hive batching limit 5). fetches/req and SQL/req count per HTTP request.`,
     );
   }
-  notes.push('Web operations go to every target as a POST with the full query text (APQ hashes not used).');
+  notes.push('Web operations go to every target as a POST with the full query text (APQ hashes not used), without their @defer (ProductPage defers its reviews in the storefront): stock @apollo/gateway refuses @defer, and a BFF answers a JSON request in one reply anyway (the defer bench, tools/bench/defer-cli.ts, measures the parts).');
   notes.push('Both anchors run with their defaults otherwise (Hive Gateway: in-flight deduplication of identical subgraph requests on, one process, no --jit).');
   notes.push(`Everything shares this machine's cores (subgraphs, the target, the load generator); no CPU pinning. Subgraph data: ${fromSnapshot ? 'copied from the seeded snapshot' : 'seeded in this run'} into a fresh temporary directory.`);
   return notes;

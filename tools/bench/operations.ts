@@ -226,7 +226,16 @@ export function mobileManifest(dir = resolve(REPO_ROOT, 'clients', 'mobile', 're
 }
 
 /** A storefront operation as registered: printed, with the fragments it uses. */
-const webDocument = (name: string): string => clientOperation('web', name);
+/**
+ * A web client operation as every target gets it: without its `@defer`s, which stock
+ * @apollo/gateway refuses (it has no incremental delivery) and a BFF answers in one reply to
+ * a JSON request anyway, so every target runs the same whole query.
+ */
+const webDocument = (name: string): string => {
+  const source = clientOperation('web', name);
+  if (!source.includes('@defer')) return source;
+  return print(visit(parse(source), { Directive: (directive) => (directive.name.value === 'defer' ? null : undefined) }));
+};
 
 /**
  * The BFF overhead pair: a one-fetch operation through its BFF, and the same query POSTed
